@@ -205,9 +205,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 3 * 1024 * 1
 ARTICLE_MAX_CHARS = envint("ARTICLE_MAX_CHARS", 1_000_000)
 
 # --- Celery ---------------------------------------------------------------------------------------
-# Unset broker: tasks run eagerly in the web or command process (the embedded default).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Unset broker: tasks run eagerly in the web or command process (the embedded default); the
+# in-memory transport is then only a placeholder that nothing connects to.
+WORKBENCH_BROKER_CONFIGURED = bool(os.environ.get("CELERY_BROKER_URL"))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not WORKBENCH_BROKER_CONFIGURED
 CELERY_TASK_EAGER_PROPAGATES = envbool("CELERY_TASK_EAGER_PROPAGATES", False)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -240,7 +242,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "workbench.logging.EventFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -1,0 +1,97 @@
+"""Reads for articles, claims, their history and comments. All of them scope rows to a user."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from claims.filters import ClaimFilter
+from claims.models import Article, Claim, ClaimChange, Comment
+from workbench.selectors import team_list_for_user
+
+Viewer = User | AnonymousUser
+
+
+OPEN_STATUSES = (Claim.Status.UNREVIEWED, Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW)
+
+
+def _claim_count(**filters: Any) -> Coalesce:
+    """Claims of the outer article (optionally filtered), as a correlated subquery.
+
+    A subquery rather than a join + GROUP BY: the page query stays one query, and Django leaves
+    unreferenced subquery annotations out of COUNT(*) queries (the admin's paginator).
+    """
+    counted = (
+        Claim.objects.filter(article=OuterRef("pk"), **filters)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def article_with_claim_counts(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate claims_total, claims_open and claims_published on each article."""
+    return queryset.annotate(
+        claims_total=_claim_count(),
+        claims_open=_claim_count(status__in=OPEN_STATUSES),
+        claims_published=_claim_count(status=Claim.Status.PUBLISHED),
+    )
+
+
+def article_list(*, user: Viewer) -> QuerySet[Article]:
+    """A user's teams' articles, newest first, with claim counts per status."""
+    return article_with_claim_counts(
+        Article.objects.filter(team__in=team_list_for_user(user=user))
+        .select_related("team", "created_by")
+        .defer("body")
+        .order_by("-created_at", "-id")
+    )
+
+
+def article_get(*, user: Viewer, code: Any) -> Article | None:
+    return (
+        Article.objects.filter(team__in=team_list_for_user(user=user), code=code)
+        .select_related("team", "created_by")
+        .first()
+    )
+
+
+def article_claims(*, article: Article) -> QuerySet[Claim]:
+    """An article's claims in reading order."""
+    return article.claims.select_related("assignee").order_by("start", "id")
+
+
+def claim_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Claim]:
+    """The claim queue: a user's teams' claims, filtered, newest first."""
+    queryset = (
+        Claim.objects.filter(team__in=team_list_for_user(user=user))
+        .select_related("team", "article", "assignee")
+        .defer("article__body")
+        .order_by("-created_at", "-id")
+    )
+    claim_filter = ClaimFilter(filters or {}, queryset=queryset)
+    if not claim_filter.is_valid():
+        raise ValidationError(claim_filter.errors.as_json())
+    return cast(QuerySet[Claim], claim_filter.qs)
+
+
+def claim_get(*, user: Viewer, code: Any) -> Claim | None:
+    return (
+        Claim.objects.filter(team__in=team_list_for_user(user=user), code=code)
+        .select_related("team", "article", "assignee", "reviewed_by")
+        .first()
+    )
+
+
+def claim_history(*, claim: Claim) -> QuerySet[ClaimChange]:
+    return claim.changes.select_related("changed_by").order_by("created_at", "id")
+
+
+def claim_comments(*, claim: Claim) -> QuerySet[Comment]:
+    return claim.comments.select_related("author").order_by("created_at", "id")

@@ -1,0 +1,570 @@
+"""Writes for articles, claims and comments.
+
+Every write goes through here, whoever asks (admin, commands, tasks, later the API and the web UI).
+Claim changes are optimistic: the caller passes the version it saw; a stale version is refused
+with ClaimConflictError and nothing is written. Every status, verdict, assignee, rationale or text
+change leaves a ClaimChange row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from claims.extraction import (
+    EXTRACTOR_VERSION,
+    ExtractedClaim,
+    ExtractionError,
+    InputDecodeError,
+    decode_input,
+    extract_claims,
+)
+from claims.models import Article, Claim, ClaimChange, Comment
+from workbench.exceptions import ApplicationError
+from workbench.models import Membership, Team
+from workbench.services import model_update, require_edit
+
+logger = logging.getLogger(__name__)
+
+TITLE_FROM_BODY_MAX = 200
+COMMENT_MAX_CHARS = 10_000
+RATIONALE_MAX_CHARS = 20_000
+CLAIM_TEXT_MAX_CHARS = 2_000
+
+# C0 control characters other than tab and newline (and DEL): replaced by a space on ingest, so
+# stored text is printable and offsets stay stable. NUL is refused outright (see below).
+_CONTROL_CHARS = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
+
+
+class ClaimConflictError(ApplicationError):
+    """The claim changed since the caller read it. `extra["current"]` holds the current state."""
+
+
+class TransitionError(ApplicationError):
+    """The requested status change is not a step of the workflow."""
+
+
+# --- article text -------------------------------------------------------------------------------
+
+
+def article_text_decode(data: bytes) -> str:
+    """Bytes from a file or a request body -> text. UTF-8 only (a BOM is dropped); clear errors."""
+    try:
+        return decode_input(data, source="The text")
+    except InputDecodeError as exc:
+        raise ValidationError(
+            f"{exc}. Articles are UTF-8 text; save the file as UTF-8 and try again.",
+            code="encoding",
+        ) from None
+
+
+def article_body_clean(body: str) -> str:
+    """The text as it is stored and as claim offsets point into it.
+
+    Newlines are unified, the text is put in Unicode NFC (so the same article pasted from two
+    places hashes the same), control characters become spaces and outer whitespace is trimmed.
+    Raises ValidationError for empty, binary or over-long text.
+    """
+    if "\x00" in body:
+        raise ValidationError(
+            "The text contains NUL characters; binary data is not an article.", code="binary"
+        )
+    # Cheap first check before any copying: NFC and newline changes never grow text by much.
+    limit = settings.ARTICLE_MAX_CHARS
+    if len(body) > 2 * limit:
+        raise ValidationError(
+            "The article is %(size)s characters long; the limit is %(limit)s.",
+            code="too_long",
+            params={"size": f"{len(body):,}", "limit": f"{limit:,}"},
+        )
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL_CHARS.sub(" ", text).strip()
+    if not text:
+        raise ValidationError("The article text is empty.", code="empty")
+    if len(text) > limit:
+        raise ValidationError(
+            "The article is %(size)s characters long; the limit is %(limit)s.",
+            code="too_long",
+            params={"size": f"{len(text):,}", "limit": f"{limit:,}"},
+        )
+    return text
+
+
+def article_content_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _title_from_body(body: str) -> str:
+    first_line = body.split("\n", 1)[0].strip()
+    if len(first_line) <= TITLE_FROM_BODY_MAX:
+        return first_line
+    return first_line[: TITLE_FROM_BODY_MAX - 1].rstrip() + "…"
+
+
+# --- ingest and extraction ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    created: bool
+
+
+def article_ingest(
+    *,
+    team: Team,
+    body: str,
+    title: str = "",
+    url: str = "",
+    outlet: str = "",
+    published_at: datetime | None = None,
+    language: str = "en",
+    created_by: User | None = None,
+) -> IngestResult:
+    """Store an article for a team and queue its extraction after commit.
+
+    Idempotent: the same text (after cleaning) ingested again by the same team returns the existing
+    article with created=False and queues nothing. Invalid input raises ValidationError and writes
+    nothing.
+    """
+    require_edit(user=created_by, team=team)
+    text = article_body_clean(body)
+    content_hash = article_content_hash(text)
+
+    existing = Article.objects.filter(team=team, content_hash=content_hash).first()
+    if existing is not None:
+        return IngestResult(article=existing, created=False)
+
+    article = Article(
+        team=team,
+        title=(title.strip() or _title_from_body(text)),
+        url=url.strip(),
+        outlet=outlet.strip(),
+        published_at=published_at,
+        body=text,
+        language=language,
+        content_hash=content_hash,
+        created_by=created_by,
+    )
+    # Validates lengths, URL and constraints except the (team, content_hash) uniqueness, which a
+    # concurrent ingest of the same text can still race us for: the database has the last word.
+    article.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            article.save()
+            _enqueue_extraction(article.pk)
+    except IntegrityError:
+        winner = Article.objects.filter(team=team, content_hash=content_hash).first()
+        if winner is None:
+            raise
+        return IngestResult(article=winner, created=False)
+    logger.info("article.ingested", extra={"article": str(article.code), "team": str(team.code)})
+    return IngestResult(article=article, created=True)
+
+
+def _enqueue_extraction(article_id: int) -> None:
+    # Imported here: tasks import this module.
+    from claims.tasks import article_extract as article_extract_task
+
+    article_extract_task.delay_on_commit(article_id)
+
+
+ARTICLE_EDITABLE = ("title", "url", "outlet", "published_at", "language")
+
+
+@transaction.atomic
+def article_update(*, article: Article, by: User | None, data: dict[str, Any]) -> Article:
+    """Change an article's metadata. Its team and text are fixed: claim offsets point into it."""
+    unknown = set(data) - set(ARTICLE_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of an article.")
+    require_edit(user=by, team=article.team)
+    # Compare against the stored row, not the caller's (possibly already modified) instance.
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    current, _ = model_update(instance=current, fields=ARTICLE_EDITABLE, data=data)
+    return current
+
+
+@transaction.atomic
+def article_extraction_requeue(*, article: Article, by: User | None) -> None:
+    """Run extraction again (e.g. after an extractor upgrade). Reviewers' work is kept."""
+    require_edit(user=by, team=article.team)
+    Article.objects.filter(pk=article.pk).update(
+        extraction_status=Article.ExtractionStatus.PENDING,
+        extraction_error="",
+        updated_at=timezone.now(),
+    )
+    _enqueue_extraction(article.pk)
+
+
+def claim_fingerprint(text: str) -> str:
+    """Identity of a claim inside its article: its text, case- and whitespace-folded."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ExtractionOutcome:
+    created: int = 0
+    updated: int = 0
+    kept: int = 0  # touched by a reviewer, left as they are
+    dismissed: int = 0  # no longer found: dismissed by the system, never deleted
+    failed: bool = False
+
+    def as_log(self) -> dict[str, Any]:
+        return {f"claims_{name}": value for name, value in self.__dict__.items()}
+
+
+_MACHINE_FIELDS = [
+    "text",
+    "sentence",
+    "start",
+    "end",
+    "claim_type",
+    "checkworthiness",
+    "entities",
+    "values",
+    "extractor_version",
+]
+
+
+def _claim_machine_data(item: ExtractedClaim) -> dict[str, Any]:
+    types = {choice.value for choice in Claim.Type}
+    return {
+        "text": item.text,
+        "sentence": item.sentence,
+        "start": item.start,
+        "end": item.end,
+        "claim_type": item.type if item.type in types else Claim.Type.OTHER,
+        "checkworthiness": min(1.0, max(0.0, float(item.checkworthiness))),
+        "entities": [e for e in item.to_dict()["entities"]],
+        "values": [v for v in item.to_dict()["values"]],
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def article_extract(*, article_id: int) -> ExtractionOutcome:
+    """Extract the claims of an article and store them. Safe to run any number of times.
+
+    Claims are matched to earlier runs by fingerprint: new ones are created, untouched ones are
+    refreshed, ones a reviewer has changed are left exactly as they are, and untouched ones the
+    extractor no longer finds are dismissed by the system (with a history row), never deleted.
+    An extractor error marks the article failed with the reason; other errors propagate so the
+    task can retry or record them.
+    """
+    article = Article.objects.only("id", "body").get(pk=article_id)
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.RUNNING, updated_at=timezone.now()
+    )
+    try:
+        extracted = extract_claims(article.body)
+    except ExtractionError as exc:
+        article_mark_failed(article_id=article_id, reason=str(exc))
+        return ExtractionOutcome(failed=True)
+
+    now = timezone.now()
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        existing = {c.fingerprint: c for c in Claim.objects.filter(article=article)}
+        seen: set[str] = set()
+        to_create: list[Claim] = []
+        to_update: list[Claim] = []
+        changes: list[ClaimChange] = []
+        kept = 0
+        for item in extracted:
+            fingerprint = claim_fingerprint(item.text)
+            if fingerprint in seen:
+                continue  # the same statement twice in one article: one claim
+            seen.add(fingerprint)
+            data = _claim_machine_data(item)
+            claim = existing.get(fingerprint)
+            if claim is None:
+                claim = Claim(
+                    team_id=article.team_id, article=article, fingerprint=fingerprint, **data
+                )
+                claim.full_clean(validate_constraints=False, validate_unique=False)
+                to_create.append(claim)
+            elif claim.is_touched:
+                kept += 1
+            else:
+                for field, value in data.items():
+                    setattr(claim, field, value)
+                if claim.status == Claim.Status.DISMISSED:
+                    # Found again after the system dismissed it: back in the queue.
+                    changes.append(
+                        _change(
+                            claim,
+                            ClaimChange.Field.STATUS,
+                            claim.status,
+                            Claim.Status.UNREVIEWED,
+                            None,
+                            now,
+                            "Found again by the extractor.",
+                        )
+                    )
+                    claim.status = Claim.Status.UNREVIEWED
+                    claim.version += 1
+                to_update.append(claim)
+        dismissed = 0
+        for fingerprint, claim in existing.items():
+            if fingerprint in seen or claim.is_touched or claim.status == Claim.Status.DISMISSED:
+                continue
+            claim.version += 1
+            changes.append(
+                _change(
+                    claim,
+                    ClaimChange.Field.STATUS,
+                    claim.status,
+                    Claim.Status.DISMISSED,
+                    None,
+                    now,
+                    f"No longer found by extractor {EXTRACTOR_VERSION}.",
+                )
+            )
+            claim.status = Claim.Status.DISMISSED
+            to_update.append(claim)
+            dismissed += 1
+
+        Claim.objects.bulk_create(to_create)
+        if to_update:
+            for claim in to_update:
+                claim.updated_at = now
+            Claim.objects.bulk_update(
+                to_update, [*_MACHINE_FIELDS, "status", "version", "updated_at"]
+            )
+        ClaimChange.objects.bulk_create(changes)
+        article.extraction_status = Article.ExtractionStatus.DONE
+        article.extraction_error = ""
+        article.extracted_at = now
+        article.extractor_version = EXTRACTOR_VERSION
+        article.save(
+            update_fields=[
+                "extraction_status",
+                "extraction_error",
+                "extracted_at",
+                "extractor_version",
+                "updated_at",
+            ]
+        )
+    outcome = ExtractionOutcome(
+        created=len(to_create), updated=len(to_update) - dismissed, kept=kept, dismissed=dismissed
+    )
+    logger.info("article.extracted", extra={"article_id": article_id, **outcome.as_log()})
+    return outcome
+
+
+def article_mark_failed(*, article_id: int, reason: str) -> None:
+    """Record why extraction failed; the article stays, its claims (if any) too."""
+    Article.objects.filter(pk=article_id).update(
+        extraction_status=Article.ExtractionStatus.FAILED,
+        extraction_error=reason[:5000],
+        updated_at=timezone.now(),
+    )
+    logger.warning("article.extraction_failed", extra={"article_id": article_id, "reason": reason})
+
+
+# --- claim workflow -------------------------------------------------------------------------------
+
+S = Claim.Status
+# Each status may move one step forward or back; dismissing works from any unpublished status and
+# reopening brings a dismissed claim back to the start. Publishing needs the second check.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.UNREVIEWED: frozenset({S.IN_PROGRESS, S.DISMISSED}),
+    S.IN_PROGRESS: frozenset({S.UNREVIEWED, S.IN_REVIEW, S.DISMISSED}),
+    S.IN_REVIEW: frozenset({S.IN_PROGRESS, S.PUBLISHED, S.DISMISSED}),
+    S.PUBLISHED: frozenset({S.IN_REVIEW}),
+    S.DISMISSED: frozenset({S.UNREVIEWED}),
+}
+_EDITABLE = ("status", "verdict", "rationale", "assignee", "text")
+
+
+def _change(
+    claim: Claim,
+    field: str,
+    old: Any,
+    new: Any,
+    by: User | None,
+    when: datetime,
+    note: str = "",
+) -> ClaimChange:
+    def show(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, User):
+            return value.get_username()
+        return str(value)
+
+    return ClaimChange(
+        claim=claim,
+        changed_by=by,
+        field=field,
+        old_value=show(old),
+        new_value=show(new),
+        version=claim.version,
+        note=note[:500],
+        created_at=when,
+    )
+
+
+def claim_snapshot(claim: Claim) -> dict[str, Any]:
+    """The current editable state of a claim, as shown to someone whose save was refused."""
+    return {
+        "version": claim.version,
+        "status": claim.status,
+        "verdict": claim.verdict,
+        "rationale": claim.rationale,
+        "text": claim.text,
+        "assignee": claim.assignee.get_username() if claim.assignee_id and claim.assignee else None,
+        "updated_at": claim.updated_at.isoformat(),
+    }
+
+
+def claim_update(
+    *,
+    claim: Claim,
+    by: User | None,
+    version: int,
+    data: dict[str, Any],
+    note: str = "",
+) -> Claim:
+    """Change a claim's status, verdict, rationale, assignee and/or text.
+
+    `version` is the version the caller saw. If the claim has changed since, nothing is written and
+    ClaimConflictError carries the current state. Changes that alter nothing write nothing. Returns
+    the claim as saved.
+    """
+    unknown = set(data) - set(_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a claim here.")
+    require_edit(user=by, team=claim.team)
+    with transaction.atomic():
+        current = (
+            Claim.objects.select_for_update(of=("self",))
+            .select_related("team", "assignee")
+            .get(pk=claim.pk)
+        )
+        if current.version != version:
+            raise ClaimConflictError(
+                "Someone else changed this claim since you opened it; your change was not saved.",
+                extra={"current": claim_snapshot(current), "your_version": version},
+            )
+        now = timezone.now()
+        changed = {
+            field: value for field, value in data.items() if getattr(current, field) != value
+        }
+        if not changed:
+            return current
+        _validate_claim_change(current, changed)
+
+        current.version += 1
+        changes = [
+            _change(current, field, getattr(current, field), value, by, now, note)
+            for field, value in changed.items()
+        ]
+        for field, value in changed.items():
+            setattr(current, field, value)
+        update_fields = [*changed, "version", "updated_at"]
+        if "status" in changed:
+            if changed["status"] == S.PUBLISHED:
+                current.published_at = now
+                current.reviewed_by = by
+                update_fields += ["published_at", "reviewed_by"]
+            elif current.published_at is not None:
+                current.published_at = None
+                update_fields.append("published_at")
+        if by is not None:
+            current.touched_at = now
+            update_fields.append("touched_at")
+        current.full_clean(validate_unique=False)
+        current.save(update_fields=update_fields)
+        ClaimChange.objects.bulk_create(changes)
+    return current
+
+
+def _validate_claim_change(current: Claim, changed: dict[str, Any]) -> None:
+    new_status = changed.get("status", current.status)
+    if "status" in changed and new_status not in ALLOWED_TRANSITIONS[current.status]:
+        raise TransitionError(
+            f"A claim cannot go from {current.get_status_display().lower()} to "
+            f"{Claim.Status(new_status).label.lower()}.",
+            extra={
+                "from": current.status,
+                "to": new_status,
+                "allowed": sorted(ALLOWED_TRANSITIONS[current.status]),
+            },
+        )
+    if current.status == S.PUBLISHED and set(changed) & {"verdict", "rationale", "text"}:
+        raise TransitionError(
+            "This claim's verdict is published; move it back to review before changing it."
+        )
+    if new_status == S.PUBLISHED and not changed.get("verdict", current.verdict):
+        raise TransitionError("Set a verdict before publishing.")
+    if "text" in changed:
+        text = str(changed["text"]).strip()
+        if not text:
+            raise ValidationError("The claim text cannot be empty.")
+        if len(text) > CLAIM_TEXT_MAX_CHARS:
+            raise ValidationError(
+                f"The claim text is limited to {CLAIM_TEXT_MAX_CHARS:,} characters."
+            )
+        changed["text"] = text
+    if len(str(changed.get("rationale", ""))) > RATIONALE_MAX_CHARS:
+        raise ValidationError(f"The rationale is limited to {RATIONALE_MAX_CHARS:,} characters.")
+    assignee = changed.get("assignee")
+    if assignee is not None and not (
+        Membership.objects.filter(team_id=current.team_id, user=assignee)
+        .exclude(role=Membership.Role.VIEWER)
+        .exists()
+    ):
+        raise ValidationError(
+            f"{assignee.get_username()} is not an editor in {current.team.name}; "
+            "claims can only be assigned to the team's editors and owners."
+        )
+
+
+def claim_assign(*, claim: Claim, by: User | None, version: int, assignee: User | None) -> Claim:
+    return claim_update(claim=claim, by=by, version=version, data={"assignee": assignee})
+
+
+def claim_dismiss(*, claim: Claim, by: User | None, version: int, reason: str = "") -> Claim:
+    """Not check-worthy (or out of scope): out of the queues, kept with its history."""
+    return claim_update(
+        claim=claim, by=by, version=version, data={"status": S.DISMISSED}, note=reason
+    )
+
+
+def claim_reopen(*, claim: Claim, by: User | None, version: int) -> Claim:
+    """Bring a dismissed claim back to the start of the workflow."""
+    if claim.status != S.DISMISSED:
+        raise TransitionError("Only a dismissed claim can be reopened.")
+    return claim_update(claim=claim, by=by, version=version, data={"status": S.UNREVIEWED})
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+def comment_create(*, claim: Claim, author: User, body: str) -> Comment:
+    require_edit(user=author, team=claim.team)
+    text = body.strip()
+    if not text:
+        raise ValidationError("A comment cannot be empty.", code="empty")
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            f"A comment is limited to {COMMENT_MAX_CHARS:,} characters.", code="too_long"
+        )
+    comment = Comment(claim=claim, author=author, body=text)
+    comment.full_clean()
+    comment.save()
+    return comment

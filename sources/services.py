@@ -1,0 +1,112 @@
+"""Writes for sources and evidence. Lookups (backends, runs) arrive with their own issue."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from claims.models import Claim
+from sources.models import Evidence, Source
+from workbench.services import require_edit
+
+PASSAGE_MAX_CHARS = 5_000
+
+
+def url_normalise(url: str) -> str:
+    """One spelling per URL: scheme and host lower-cased, default port and fragment dropped."""
+    raw = url.strip()
+    parts = urlsplit(raw)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(f"Not an http(s) URL: {raw[:200]!r}", code="url")
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    if port is not None and not (
+        (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+    ):
+        host = f"{host}:{port}"
+    userinfo = ""
+    if parts.username:
+        userinfo = parts.username + (f":{parts.password}" if parts.password else "") + "@"
+    return urlunsplit((scheme, userinfo + host, parts.path or "/", parts.query, ""))
+
+
+def passage_hash(passage: str) -> str:
+    folded = " ".join(passage.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def source_upsert(*, url: str, **fields: Any) -> Source:
+    """The Source for a URL, created if new; given fields fill blanks, never erase archived text."""
+    normalised = url_normalise(url)
+    source = Source.objects.filter(url=normalised).first()
+    if source is None:
+        source = Source(url=normalised, **fields)
+        source.full_clean()
+        try:
+            with transaction.atomic():
+                source.save()
+        except IntegrityError:
+            return Source.objects.get(url=normalised)
+        return source
+    updates = [name for name, value in fields.items() if value and not getattr(source, name)]
+    for name in updates:
+        setattr(source, name, fields[name])
+    if updates:
+        source.full_clean()
+        source.save(update_fields=[*updates, "updated_at"])
+    return source
+
+
+def evidence_add(
+    *,
+    claim: Claim,
+    source: Source,
+    passage: str,
+    origin: str,
+    stance: str = Evidence.Stance.NEUTRAL,
+    relevance: float = 0.0,
+    passage_start: int | None = None,
+    passage_end: int | None = None,
+    created_by: User | None = None,
+) -> tuple[Evidence, bool]:
+    """Link a passage of a source to a claim. The same passage twice is one row: (row, created)."""
+    require_edit(user=created_by, team=claim.team)
+    text = passage.strip()
+    if not text:
+        raise ValidationError("An evidence passage cannot be empty.", code="empty")
+    if len(text) > PASSAGE_MAX_CHARS:
+        raise ValidationError(
+            f"An evidence passage is limited to {PASSAGE_MAX_CHARS:,} characters.", code="too_long"
+        )
+    digest = passage_hash(text)
+    existing = Evidence.objects.filter(claim=claim, source=source, passage_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    evidence = Evidence(
+        claim=claim,
+        source=source,
+        passage=text,
+        passage_hash=digest,
+        passage_start=passage_start,
+        passage_end=passage_end,
+        stance=stance,
+        relevance=relevance,
+        origin=origin,
+        created_by=created_by,
+    )
+    evidence.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:
+        return Evidence.objects.get(claim=claim, source=source, passage_hash=digest), False
+    return evidence, True
