@@ -1,0 +1,557 @@
+"""The reviewers' back office for articles, claims, comments and claim history.
+
+Every write goes through claims.services: claim edits carry the version the reviewer saw, so a
+save over someone else's newer change is refused with a message, never applied silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from claims import services
+from claims.models import Article, Claim, ClaimChange, Comment
+from claims.selectors import article_with_claim_counts
+from sources.models import Evidence
+from sources.services import evidence_add
+from workbench.admin import TeamScopedAdmin, acting_user
+from workbench.exceptions import ApplicationError
+from workbench.services import user_can_edit
+
+CONTEXT_CHARS = 300
+
+
+def _errors(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+def _highlighted(body: str, spans: list[tuple[int, int]]) -> SafeString:
+    """The text with the given spans in <mark>; every piece of article text is escaped."""
+    pieces: list[tuple[str, str]] = []
+    cursor = 0
+    for start, end in sorted(spans):
+        if start < cursor:
+            continue
+        pieces.append(("{}", body[cursor:start]))
+        pieces.append(("<mark>{}</mark>", body[start:end]))
+        cursor = end
+    pieces.append(("{}", body[cursor:]))
+    inner = format_html_join("", "{}", ((format_html(tpl, text),) for tpl, text in pieces))
+    return format_html('<div style="white-space: pre-wrap; max-width: 60em;">{}</div>', inner)
+
+
+# --- articles -------------------------------------------------------------------------------------
+
+
+class ClaimInline(admin.TabularInline):  # type: ignore[type-arg]
+    """An article's claims in reading order; edited on the claim's own page (with its version)."""
+
+    model = Claim
+    fields = ("text", "claim_type", "checkworthiness", "status", "verdict", "assignee")
+    readonly_fields = fields
+    ordering = ("start", "id")
+    show_change_link = True
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).select_related("assignee")
+
+
+class ArticleAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Paste an article. The text is checked as the ingest service will (empty, size, binary)."""
+
+    user: User | None = None  # set per request by ArticleAdmin.get_form
+
+    class Meta:
+        model = Article
+        fields = ("team", "title", "url", "outlet", "published_at", "language", "body")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = "Leave empty to use the first line of the text."
+        body = self.fields["body"]
+        assert isinstance(body, forms.CharField)
+        body.strip = False  # keep the text as pasted; the service cleans it
+
+    def clean_body(self) -> str:
+        return services.article_body_clean(self.cleaned_data["body"])
+
+    def clean_team(self) -> Any:
+        team = self.cleaned_data["team"]
+        if not user_can_edit(user=self.user, team=team):
+            raise ValidationError(f"You need the editor or owner role in {team} to add articles.")
+        return team
+
+
+@admin.register(Article)
+class ArticleAdmin(TeamScopedAdmin):
+    list_display = (
+        "title",
+        "team",
+        "extraction_status",
+        "claims_total",
+        "claims_open",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("extraction_status", "team", "language")
+    list_select_related = ("team", "created_by")
+    search_fields = ("title", "url", "outlet")
+    readonly_fields = (
+        "code",
+        "content_hash",
+        "extraction_status",
+        "extraction_error",
+        "extracted_at",
+        "extractor_version",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "text_with_claims",
+    )
+    fieldsets = (
+        (None, {"fields": ("team", "title", "url", "outlet", "published_at", "language")}),
+        ("Text", {"fields": ("text_with_claims",)}),
+        (
+            "Extraction",
+            {
+                "fields": (
+                    "extraction_status",
+                    "extraction_error",
+                    "extracted_at",
+                    "extractor_version",
+                )
+            },
+        ),
+        ("Record", {"fields": ("code", "content_hash", "created_by", "created_at", "updated_at")}),
+    )
+    inlines = (ClaimInline,)
+    actions = ("rerun_extraction",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return article_with_claim_counts(super().get_queryset(request).defer("body"))
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = type(
+                "ArticleAddForm", (ArticleAddForm,), {"user": acting_user(request)}
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:  # adding: paste the text
+            return ((None, {"fields": ArticleAddForm.Meta.fields}),)
+        return self.fieldsets
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else ()  # no claims before the text is in
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        # The team and text are fixed once claims point into the text.
+        return (*self.readonly_fields, "team")
+
+    @admin.display(description="claims", ordering="claims_total")
+    def claims_total(self, obj: Article) -> int:
+        return obj.claims_total  # type: ignore[attr-defined,no-any-return]
+
+    @admin.display(description="open", ordering="claims_open")
+    def claims_open(self, obj: Article) -> int:
+        return obj.claims_open  # type: ignore[attr-defined,no-any-return]
+
+    @admin.display(description="text (claims highlighted)")
+    def text_with_claims(self, obj: Article) -> SafeString:
+        spans = list(obj.claims.values_list("start", "end"))
+        return _highlighted(obj.body, spans)
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.article_update(article=obj, by=acting_user(request), data=data)
+            return
+        result = services.article_ingest(
+            team=obj.team,
+            body=obj.body,
+            title=obj.title,
+            url=obj.url,
+            outlet=obj.outlet,
+            published_at=obj.published_at,
+            language=obj.language,
+            created_by=acting_user(request),
+        )
+        obj.pk = result.article.pk
+        if not result.created:
+            messages.warning(
+                request, "This team already has this text; showing the existing article."
+            )
+
+    @admin.action(description="Re-run extraction (keeps reviewers' work)")
+    def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        done = 0
+        for article in queryset.select_related("team"):
+            try:
+                services.article_extraction_requeue(article=article, by=acting_user(request))
+                done += 1
+            except ApplicationError as exc:
+                messages.error(request, f"{article}: {exc.message}")
+        if done:
+            messages.success(request, f"Extraction queued for {done} article(s).")
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+class EvidenceInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Evidence
+    fields = ("source", "passage", "stance", "relevance", "origin", "created_by")
+    readonly_fields = ("origin", "created_by")
+    autocomplete_fields = ("source",)
+    extra = 1
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source", "created_by")
+            .defer("source__archived_text")
+        )
+
+
+class CommentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Comment
+    fields = ("author", "body", "created_at")
+    readonly_fields = ("author", "created_at")
+    extra = 1
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        return super().get_queryset(request).select_related("author")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a discussion is a record: add, do not rewrite
+
+
+class ClaimChangeInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ClaimChange
+    verbose_name = "change"
+    verbose_name_plural = "history"
+    fields = ("created_at", "changed_by", "field", "old_value", "new_value", "version", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimChange]:
+        return super().get_queryset(request).select_related("changed_by")
+
+
+class ClaimAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    # The version the reviewer loaded the form at; the service refuses the save if it moved on.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+
+    class Meta:
+        model = Claim
+        fields = ("text", "status", "verdict", "rationale", "assignee")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assignee"
+    parameter_name = "assigned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("me", "Assigned to me"), ("none", "Unassigned"), ("any", "Assigned")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value() == "me":
+            return queryset.filter(assignee=acting_user(request))
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        if self.value() == "any":
+            return queryset.filter(assignee__isnull=False)
+        return queryset
+
+
+@admin.register(Claim)
+class ClaimAdmin(TeamScopedAdmin):
+    form = ClaimAdminForm
+    list_display = (
+        "short_text",
+        "article",
+        "team",
+        "claim_type",
+        "score",
+        "status",
+        "verdict",
+        "assignee",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        "claim_type",
+        "verdict",
+        "team",
+        AssigneeFilter,
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("article", "team", "assignee")
+    search_fields = ("text", "sentence", "article__title")
+    readonly_fields = (
+        "code",
+        "article",
+        "team",
+        "sentence_in_context",
+        "claim_type",
+        "checkworthiness",
+        "entities",
+        "values",
+        "suggestion",
+        "suggestion_confidence",
+        "suggestion_reason",
+        "version",
+        "reviewed_by",
+        "published_at",
+        "touched_at",
+        "extractor_version",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("article", "team", "text", "sentence_in_context")}),
+        ("Review", {"fields": ("status", "verdict", "rationale", "assignee", "expected_version")}),
+        (
+            "Machine",
+            {
+                "fields": (
+                    "claim_type",
+                    "checkworthiness",
+                    "entities",
+                    "values",
+                    "suggestion",
+                    "suggestion_confidence",
+                    "suggestion_reason",
+                    "extractor_version",
+                )
+            },
+        ),
+        (
+            "Record",
+            {
+                "fields": (
+                    "code",
+                    "version",
+                    "reviewed_by",
+                    "published_at",
+                    "touched_at",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    autocomplete_fields = ("assignee",)
+    inlines = (EvidenceInline, CommentInline, ClaimChangeInline)
+    actions = ("assign_to_me", "dismiss", "reopen", "rerun_extraction")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return super().get_queryset(request).defer("article__body")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # claims come from articles
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # claims are never deleted: dismiss instead
+
+    @admin.display(description="claim", ordering="text")
+    def short_text(self, obj: Claim) -> str:
+        return str(obj)
+
+    @admin.display(description="score", ordering="checkworthiness")
+    def score(self, obj: Claim) -> str:
+        return f"{obj.checkworthiness:.2f}"
+
+    @admin.display(description="sentence in the article")
+    def sentence_in_context(self, obj: Claim) -> SafeString:
+        body = Article.objects.values_list("body", flat=True).get(pk=obj.article_id)
+        left = max(0, obj.start - CONTEXT_CHARS)
+        right = min(len(body), obj.end + CONTEXT_CHARS)
+        excerpt = body[left:right]
+        shown = _highlighted(excerpt, [(obj.start - left, obj.end - left)])
+        return format_html("{}{}{}", "… " if left else "", shown, " …" if right < len(body) else "")
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        data = {
+            field: form.cleaned_data[field]
+            for field in form.changed_data
+            if field in ClaimAdminForm.Meta.fields
+        }
+        try:
+            saved = services.claim_update(
+                claim=obj,
+                by=acting_user(request),
+                version=form.cleaned_data["expected_version"],
+                data=data,
+            )
+        except (ApplicationError, ValidationError) as exc:
+            request._claim_save_refused = True  # type: ignore[attr-defined]
+            current = exc.extra.get("current") if isinstance(exc, ApplicationError) else None
+            detail = f" Current state: {current}." if current else ""
+            messages.error(request, f"Not saved: {_errors(exc)}{detail}")
+            return
+        obj.version = saved.version
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            # What the admin's change message reads; the services below do the writing.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if getattr(request, "_claim_save_refused", False):
+            return  # nothing of a refused save is written, inlines included
+        claim = form.instance
+        for formset in formsets:
+            for inline_form in formset.forms:
+                data = getattr(inline_form, "cleaned_data", None)
+                if not data or not inline_form.has_changed():
+                    continue
+                try:
+                    self._save_inline(request, claim, formset.model, inline_form, data)
+                except (ApplicationError, ValidationError) as exc:
+                    messages.error(request, f"Not saved: {_errors(exc)}")
+
+    def _save_inline(
+        self, request: HttpRequest, claim: Claim, model: Any, inline_form: Any, data: dict[str, Any]
+    ) -> None:
+        if model is Comment and data.get("id") is None:
+            services.comment_create(claim=claim, author=acting_user(request), body=data["body"])
+        elif model is Evidence:
+            if data.get("DELETE") and data.get("id") is not None:
+                data["id"].delete()
+            elif data.get("id") is None:
+                evidence_add(
+                    claim=claim,
+                    source=data["source"],
+                    passage=data["passage"],
+                    stance=data["stance"],
+                    relevance=data.get("relevance") or 0.0,
+                    origin="reviewer",
+                    created_by=acting_user(request),
+                )
+            else:
+                inline_form.save()
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_claim_save_refused", False):
+            return None  # nothing changed; the refusal is shown, not logged as a change
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Claim) -> Any:
+        if getattr(request, "_claim_save_refused", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _bulk(
+        self, request: HttpRequest, queryset: QuerySet[Claim], verb: str, **kwargs: Any
+    ) -> None:
+        done, refused = 0, []
+        for claim in queryset.select_related("team"):
+            try:
+                getattr(services, f"claim_{verb}")(
+                    claim=claim, by=acting_user(request), version=claim.version, **kwargs
+                )
+                done += 1
+            except (ApplicationError, ValidationError) as exc:
+                refused.append(f"“{claim}”: {_errors(exc)}")
+        if done:
+            messages.success(request, f"{done} claim(s) updated.")
+        for line in refused[:10]:
+            messages.error(request, line)
+
+    @admin.action(description="Assign to me")
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._bulk(request, queryset, "assign", assignee=acting_user(request))
+
+    @admin.action(description="Dismiss (not check-worthy)")
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._bulk(request, queryset, "dismiss", reason="Dismissed from the back office.")
+
+    @admin.action(description="Reopen dismissed claims")
+    def reopen(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._bulk(request, queryset, "reopen")
+
+    @admin.action(description="Re-run extraction of their articles")
+    def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        articles = Article.objects.filter(pk__in=queryset.values("article_id")).select_related(
+            "team"
+        )
+        for article in articles:
+            services.article_extraction_requeue(article=article, by=acting_user(request))
+        messages.success(request, f"Extraction queued for {len(articles)} article(s).")
+
+
+@admin.register(Comment)
+class CommentAdmin(TeamScopedAdmin):
+    team_lookup = "claim__team"
+    list_display = ("short_body", "claim", "author", "created_at")
+    list_select_related = ("claim", "author")
+    search_fields = ("body", "claim__text", "author__username")
+    list_filter = ("claim__team",)
+    readonly_fields = ("claim", "author", "body", "created_at", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # comments are added on the claim
+
+    @admin.display(description="comment")
+    def short_body(self, obj: Comment) -> str:
+        return str(obj)
+
+
+@admin.register(ClaimChange)
+class ClaimChangeAdmin(TeamScopedAdmin):
+    """The audit trail: read-only."""
+
+    team_lookup = "claim__team"
+    list_display = (
+        "created_at",
+        "claim",
+        "field",
+        "old_value",
+        "new_value",
+        "changed_by",
+        "version",
+    )
+    list_filter = ("field", "claim__team")
+    list_select_related = ("claim", "changed_by")
+    search_fields = ("claim__text", "changed_by__username", "note")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,117 @@
+"""Back office for sources, evidence and lookup runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sources.models import Evidence, LookupRun, Source
+from sources.services import evidence_add, source_upsert
+from workbench.admin import TeamScopedAdmin, acting_user
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Sources are a shared archive keyed by URL (what a page said when fetched)."""
+
+    list_display = ("title", "publisher", "kind", "url", "fetched_at", "http_status")
+    list_filter = ("kind",)
+    search_fields = ("title", "publisher", "url")
+    readonly_fields = ("code", "text_hash", "fetched_at", "http_status", "created_at", "updated_at")
+    show_full_result_count = False
+    paginator = Paginator
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
+        queryset = super().get_queryset(request)
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if url_name and url_name.endswith("_changelist"):
+            queryset = queryset.defer("archived_text")  # can be large; not shown in the list
+        return queryset
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        if change:
+            obj.full_clean()
+            obj.save()
+            return
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "url"}
+        saved = source_upsert(url=obj.url, **fields)
+        obj.pk, obj.url = saved.pk, saved.url
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(TeamScopedAdmin):
+    team_lookup = "claim__team"
+    list_display = (
+        "short_passage",
+        "claim",
+        "source",
+        "stance",
+        "relevance",
+        "origin",
+        "created_at",
+    )
+    list_filter = ("stance", "origin", "claim__team")
+    list_select_related = ("claim", "source")
+    search_fields = ("passage", "claim__text", "source__title", "source__url")
+    autocomplete_fields = ("source",)
+    raw_id_fields = ("claim",)
+    readonly_fields = ("code", "passage_hash", "created_by", "created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).defer("source__archived_text")
+
+    @admin.display(description="passage")
+    def short_passage(self, obj: Evidence) -> str:
+        return obj.passage if len(obj.passage) <= 90 else obj.passage[:89] + "…"
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        if change:
+            obj.full_clean(exclude=["passage_hash"])
+            obj.save()
+            return
+        try:
+            saved, created = evidence_add(
+                claim=obj.claim,
+                source=obj.source,
+                passage=obj.passage,
+                stance=obj.stance,
+                relevance=obj.relevance,
+                origin=obj.origin or "reviewer",
+                created_by=acting_user(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return
+        obj.pk = saved.pk
+        if not created:
+            messages.warning(request, "This passage was already evidence for the claim.")
+
+
+@admin.register(LookupRun)
+class LookupRunAdmin(TeamScopedAdmin):
+    team_lookup = "claim__team"
+    list_display = (
+        "claim",
+        "backend",
+        "status",
+        "attempts",
+        "results_count",
+        "duration",
+        "created_at",
+    )
+    list_filter = ("status", "backend")
+    list_select_related = ("claim",)
+    search_fields = ("claim__text", "backend", "error")
+    readonly_fields = [f.name for f in LookupRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # runs are written by lookup tasks
+
+    @admin.display(description="duration (ms)")
+    def duration(self, obj: LookupRun) -> int | None:
+        return obj.duration_ms
