@@ -50,6 +50,29 @@ def _highlighted(body: str, spans: list[tuple[int, int]]) -> SafeString:
     return format_html('<div style="white-space: pre-wrap; max-width: 60em;">{}</div>', inner)
 
 
+def _paragraph_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph around [start, end), cut at word boundaries to CONTEXT_CHARS on each side."""
+    left = body.rfind("\n", 0, start) + 1
+    right = body.find("\n", end)
+    right = len(body) if right == -1 else right
+    if start - left > CONTEXT_CHARS:
+        cut = body.find(" ", start - CONTEXT_CHARS, start)
+        left = cut + 1 if cut != -1 else start - CONTEXT_CHARS
+    if right - end > CONTEXT_CHARS:
+        cut = body.rfind(" ", end, end + CONTEXT_CHARS)
+        right = cut if cut != -1 else end + CONTEXT_CHARS
+    return left, right
+
+
+def _bullets(items: Any) -> SafeString:
+    rows = [(item,) for item in items]
+    if not rows:
+        return format_html("{}", "—")
+    return format_html(
+        "<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}</li>", rows)
+    )
+
+
 # --- articles -------------------------------------------------------------------------------------
 
 
@@ -301,7 +324,7 @@ class ClaimAdmin(TeamScopedAdmin):
     form = ClaimAdminForm
     list_display = (
         "short_text",
-        "article",
+        "article_title",
         "team",
         "claim_type",
         "score",
@@ -327,8 +350,8 @@ class ClaimAdmin(TeamScopedAdmin):
         "sentence_in_context",
         "claim_type",
         "checkworthiness",
-        "entities",
-        "values",
+        "entities_list",
+        "values_list",
         "suggestion",
         "suggestion_confidence",
         "suggestion_reason",
@@ -349,8 +372,8 @@ class ClaimAdmin(TeamScopedAdmin):
                 "fields": (
                     "claim_type",
                     "checkworthiness",
-                    "entities",
-                    "values",
+                    "entities_list",
+                    "values_list",
                     "suggestion",
                     "suggestion_confidence",
                     "suggestion_reason",
@@ -394,14 +417,30 @@ class ClaimAdmin(TeamScopedAdmin):
     def score(self, obj: Claim) -> str:
         return f"{obj.checkworthiness:.2f}"
 
+    @admin.display(description="article", ordering="article__title")
+    def article_title(self, obj: Claim) -> str:
+        title = obj.article.title
+        return title if len(title) <= 40 else title[:39] + "…"
+
     @admin.display(description="sentence in the article")
     def sentence_in_context(self, obj: Claim) -> SafeString:
+        """The paragraph the claim comes from, with its sentence marked (one query for the text)."""
         body = Article.objects.values_list("body", flat=True).get(pk=obj.article_id)
-        left = max(0, obj.start - CONTEXT_CHARS)
-        right = min(len(body), obj.end + CONTEXT_CHARS)
-        excerpt = body[left:right]
-        shown = _highlighted(excerpt, [(obj.start - left, obj.end - left)])
-        return format_html("{}{}{}", "… " if left else "", shown, " …" if right < len(body) else "")
+        left, right = _paragraph_bounds(body, obj.start, obj.end)
+        shown = _highlighted(body[left:right], [(obj.start - left, obj.end - left)])
+        cut_left = left > 0 and body[left - 1] != "\n"
+        cut_right = right < len(body) and body[right] != "\n"
+        return format_html("{}{}{}", "… " if cut_left else "", shown, " …" if cut_right else "")
+
+    @admin.display(description="entities")
+    def entities_list(self, obj: Claim) -> SafeString:
+        return _bullets(
+            f"{e.get('text')} ({str(e.get('label', '')).lower()})" for e in obj.entities
+        )
+
+    @admin.display(description="values")
+    def values_list(self, obj: Claim) -> SafeString:
+        return _bullets(f"{v.get('text')} → {v.get('kind')} {v.get('value')}" for v in obj.values)
 
     def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
         data = {

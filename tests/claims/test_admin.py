@@ -277,3 +277,41 @@ class ArticleAdminAddTests:
         assert response.status_code == 302, response.content.decode()[:2000]
         article.refresh_from_db()
         assert (article.title, article.url) == ("New title", "https://example.org/new")
+
+
+class ParagraphBoundsTests:
+    def test_short_paragraph_is_shown_whole(self):
+        from claims.admin import _paragraph_bounds
+
+        body = "Heading\nFirst sentence. Second sentence here.\nNext paragraph."
+        start = body.index("Second")
+        left, right = _paragraph_bounds(body, start, start + len("Second sentence here."))
+        assert body[left:right] == "First sentence. Second sentence here."
+
+    def test_long_paragraph_is_cut_at_word_boundaries(self):
+        from claims.admin import CONTEXT_CHARS, _paragraph_bounds
+
+        words = " ".join(f"word{i}" for i in range(400))
+        body = words + " TARGET SENTENCE. " + words
+        start = body.index("TARGET")
+        left, right = _paragraph_bounds(body, start, start + len("TARGET SENTENCE."))
+        excerpt = body[left:right]
+        assert excerpt.startswith("word") and excerpt.endswith(tuple("0123456789"))
+        assert start - left <= CONTEXT_CHARS and right - (start + 16) <= CONTEXT_CHARS
+        assert body[left - 1] == " " and body[right] == " "
+
+
+@pytest.mark.django_db
+class ClaimAdminReadabilityTests:
+    def test_entities_and_values_are_listed_not_dumped(self, admin_client, team):
+        claim = ClaimFactory(
+            article__team=team,
+            entities=[{"text": "Cuba", "label": "PLACE", "start": 0, "end": 4}],
+            values=[{"kind": "year", "text": "1960", "value": 1960, "start": 5, "end": 9}],
+        )
+        html = admin_client.get(
+            reverse("admin:claims_claim_change", args=[claim.pk])
+        ).content.decode()
+        assert "<li>Cuba (place)</li>" in html
+        assert "<li>1960 → year 1960</li>" in html
+        assert '"label": "PLACE"' not in html
