@@ -76,19 +76,26 @@ def _bullets(items: Any) -> SafeString:
 # --- articles -------------------------------------------------------------------------------------
 
 
-class ClaimInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    """Rows shown under their parent but written elsewhere (through services)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ClaimInline(ReadOnlyInline):
     """An article's claims in reading order; edited on the claim's own page (with its version)."""
 
     model = Claim
     fields = ("text", "claim_type", "checkworthiness", "status", "verdict", "assignee")
-    readonly_fields = fields
     ordering = ("start", "id")
     show_change_link = True
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).select_related("assignee")
@@ -272,17 +279,11 @@ class CommentInline(admin.TabularInline):  # type: ignore[type-arg]
         return False  # a discussion is a record: add, do not rewrite
 
 
-class ClaimChangeInline(admin.TabularInline):  # type: ignore[type-arg]
+class ClaimChangeInline(ReadOnlyInline):
     model = ClaimChange
     verbose_name = "change"
     verbose_name_plural = "history"
     fields = ("created_at", "changed_by", "field", "old_value", "new_value", "version", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimChange]:
         return super().get_queryset(request).select_related("changed_by")

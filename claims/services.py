@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from claims.extraction import (
@@ -33,7 +33,7 @@ from claims.extraction import (
 from claims.models import Article, Claim, ClaimChange, Comment
 from workbench.exceptions import ApplicationError
 from workbench.models import Membership, Team
-from workbench.services import model_update, require_edit
+from workbench.services import create_unless_exists, model_update, require_edit
 
 logger = logging.getLogger(__name__)
 
@@ -161,15 +161,13 @@ def article_ingest(
     # Validates lengths, URL and constraints except the (team, content_hash) uniqueness, which a
     # concurrent ingest of the same text can still race us for: the database has the last word.
     article.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            article.save()
-            _enqueue_extraction(article.pk)
-    except IntegrityError:
-        winner = Article.objects.filter(team=team, content_hash=content_hash).first()
-        if winner is None:
-            raise
-        return IngestResult(article=winner, created=False)
+    article, created = create_unless_exists(
+        instance=article,
+        lookup={"team": team, "content_hash": content_hash},
+        after_save=lambda saved: _enqueue_extraction(saved.pk),
+    )
+    if not created:
+        return IngestResult(article=article, created=False)
     logger.info("article.ingested", extra={"article": str(article.code), "team": str(team.code)})
     return IngestResult(article=article, created=True)
 

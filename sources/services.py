@@ -8,11 +8,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from claims.models import Claim
 from sources.models import Evidence, Source
-from workbench.services import require_edit
+from workbench.services import create_unless_exists, require_edit
 
 PASSAGE_MAX_CHARS = 5_000
 
@@ -50,12 +50,8 @@ def source_upsert(*, url: str, **fields: Any) -> Source:
     source = Source.objects.filter(url=normalised).first()
     if source is None:
         source = Source(url=normalised, **fields)
-        source.full_clean()
-        try:
-            with transaction.atomic():
-                source.save()
-        except IntegrityError:
-            return Source.objects.get(url=normalised)
+        source.full_clean(validate_unique=False)
+        source, _ = create_unless_exists(instance=source, lookup={"url": normalised})
         return source
     updates = [name for name, value in fields.items() if value and not getattr(source, name)]
     for name in updates:
@@ -104,9 +100,6 @@ def evidence_add(
         created_by=created_by,
     )
     evidence.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            evidence.save()
-    except IntegrityError:
-        return Evidence.objects.get(claim=claim, source=source, passage_hash=digest), False
-    return evidence, True
+    return create_unless_exists(
+        instance=evidence, lookup={"claim": claim, "source": source, "passage_hash": digest}
+    )

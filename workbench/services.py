@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from workbench.exceptions import PermissionDeniedError
 from workbench.models import Membership, Team
@@ -29,6 +29,28 @@ def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) ->
             changed.append("updated_at")
         instance.save(update_fields=changed)
     return instance, bool(changed)
+
+
+def create_unless_exists(
+    *, instance: M, lookup: dict[str, Any], after_save: Callable[[M], None] | None = None
+) -> tuple[M, bool]:
+    """Insert a validated instance, or return the row a concurrent writer inserted first.
+
+    For rows guarded by a unique constraint (`lookup` names its fields): the database decides
+    between racing writers. `after_save` runs inside the same savepoint (e.g. to queue a task
+    on commit), so it is undone with the insert. Returns (row, created).
+    """
+    try:
+        with transaction.atomic():
+            instance.save()
+            if after_save is not None:
+                after_save(instance)
+    except IntegrityError:
+        existing = type(instance)._default_manager.filter(**lookup).first()
+        if existing is None:
+            raise
+        return existing, False
+    return instance, True
 
 
 @transaction.atomic

@@ -13,15 +13,12 @@ from .entities import find_entities
 from .errors import MAX_TEXT_CHARS, EmptyTextError, TextTooLargeError
 from .records import Entity, ExtractedClaim, Value
 from .scoring import quick_reject, score_analysed
-from .text import INVISIBLE_CHARS, is_heading, split_sentences
+from .text import INVISIBLE_CHARS, WORD_END, WORD_START, is_heading, split_sentences, word_pattern
 from .values import find_values
 
-_W = r"(?<![\w-])"
-_E = r"(?![\w-])"
-
-
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(_W + "(?:" + "|".join(alternatives) + ")" + _E, re.IGNORECASE)
+_W = WORD_START
+_E = WORD_END
+_words = word_pattern
 
 
 _ATTRIBUTION = re.compile(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from .entities import find_entities
 from .records import Entity, SentenceScore, Value
-from .text import INVISIBLE_CHARS
+from .text import INVISIBLE_CHARS, WORD_END, WORD_START, word_pattern
 from .values import find_values
 
 BASE_SCORE = 0.3
@@ -23,12 +23,9 @@ MAX_SENTENCE_CHARS = 2000
 # Fewer words than this is a fragment ("Yes.", "He won."), not a checkable statement.
 MIN_WORDS = 3
 
-_W = r"(?<![\w-])"  # start of a word
-_E = r"(?![\w-])"  # end of a word
-
-
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(_W + "(?:" + "|".join(alternatives) + ")" + _E, re.IGNORECASE)
+_W = WORD_START
+_E = WORD_END
+_words = word_pattern
 
 
 # name, pattern, weight. Each cue counts once per sentence, however often it matches.

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 import re
 
+# Word boundaries that treat a hyphen as part of the word ("Diaz-Canel", "re-tightening").
+WORD_START = r"(?<![\w-])"
+WORD_END = r"(?![\w-])"
+
+
+def word_pattern(*alternatives: str) -> re.Pattern[str]:
+    """A case-insensitive pattern matching any of the alternatives as whole words."""
+    return re.compile(WORD_START + "(?:" + "|".join(alternatives) + ")" + WORD_END, re.IGNORECASE)
+
+
 # Characters that are not whitespace for ``str.isspace`` but carry no visible text.
 INVISIBLE_CHARS: frozenset[str] = frozenset("\u200b\u200c\u200d\u2060\ufeff\u200e\u200f")
 
