@@ -22,17 +22,11 @@ from claims.models import Article, Claim, ClaimChange, Comment
 from claims.selectors import article_with_claim_counts
 from sources.models import Evidence
 from sources.services import evidence_add
-from workbench.admin import TeamScopedAdmin, acting_user
+from workbench.admin import TeamScopedAdmin, acting_user, error_text
 from workbench.exceptions import ApplicationError
 from workbench.services import user_can_edit
 
 CONTEXT_CHARS = 300
-
-
-def _errors(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def _highlighted(body: str, spans: list[tuple[int, int]]) -> SafeString:
@@ -460,7 +454,7 @@ class ClaimAdmin(TeamScopedAdmin):
             request._claim_save_refused = True  # type: ignore[attr-defined]
             current = exc.extra.get("current") if isinstance(exc, ApplicationError) else None
             detail = f" Current state: {current}." if current else ""
-            messages.error(request, f"Not saved: {_errors(exc)}{detail}")
+            messages.error(request, f"Not saved: {error_text(exc)}{detail}")
             return
         obj.version = saved.version
 
@@ -479,7 +473,7 @@ class ClaimAdmin(TeamScopedAdmin):
                 try:
                     self._save_inline(request, claim, formset.model, inline_form, data)
                 except (ApplicationError, ValidationError) as exc:
-                    messages.error(request, f"Not saved: {_errors(exc)}")
+                    messages.error(request, f"Not saved: {error_text(exc)}")
 
     def _save_inline(
         self, request: HttpRequest, claim: Claim, model: Any, inline_form: Any, data: dict[str, Any]
@@ -523,7 +517,7 @@ class ClaimAdmin(TeamScopedAdmin):
                 )
                 done += 1
             except (ApplicationError, ValidationError) as exc:
-                refused.append(f"“{claim}”: {_errors(exc)}")
+                refused.append(f"“{claim}”: {error_text(exc)}")
         if done:
             messages.success(request, f"{done} claim(s) updated.")
         for line in refused[:10]:
@@ -546,9 +540,15 @@ class ClaimAdmin(TeamScopedAdmin):
         articles = Article.objects.filter(pk__in=queryset.values("article_id")).select_related(
             "team"
         )
+        queued = 0
         for article in articles:
-            services.article_extraction_requeue(article=article, by=acting_user(request))
-        messages.success(request, f"Extraction queued for {len(articles)} article(s).")
+            try:
+                services.article_extraction_requeue(article=article, by=acting_user(request))
+                queued += 1
+            except ApplicationError as exc:
+                messages.error(request, f"{article}: {exc.message}")
+        if queued:
+            messages.success(request, f"Extraction queued for {queued} article(s).")
 
 
 @admin.register(Comment)

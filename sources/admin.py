@@ -12,7 +12,8 @@ from django.http import HttpRequest
 
 from sources.models import Evidence, LookupRun, Source
 from sources.services import evidence_add, source_upsert
-from workbench.admin import TeamScopedAdmin, acting_user
+from workbench.admin import TeamScopedAdmin, acting_user, error_text
+from workbench.exceptions import ApplicationError
 
 
 @admin.register(Source)
@@ -84,8 +85,8 @@ class EvidenceAdmin(TeamScopedAdmin):
                 origin=obj.origin or "reviewer",
                 created_by=acting_user(request),
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except (ApplicationError, ValidationError) as exc:
+            messages.error(request, f"Not saved: {error_text(exc)}")
             return
         obj.pk = saved.pk
         if not created:

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from workbench.exceptions import ApplicationError
 from workbench.models import Membership, Team
 from workbench.selectors import team_list_for_user
-from workbench.services import membership_set, team_save
+from workbench.services import (
+    OWNER_ROLES,
+    membership_remove,
+    membership_set,
+    team_save,
+    user_has_role,
+)
+
+
+def error_text(exc: Exception) -> str:
+    """The message(s) of a service error, for the admin's message bar."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    return str(exc)
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -56,20 +73,42 @@ class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ("code", "created_at", "updated_at")
     inlines = (MembershipInline,)
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = acting_user(request)
+
+        class OwnersRenameForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                renamed = obj is not None and "name" in self.changed_data
+                if renamed and not user_has_role(user=user, team=obj, roles=OWNER_ROLES):
+                    raise ValidationError(f"Only owners of {obj} rename it.")
+                return data
+
+        return OwnersRenameForm
+
     def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
         # The one who creates a team in the back office becomes its owner.
-        team_save(team=obj, owner=None if change else acting_user(request))
+        if not change or "name" in form.changed_data:
+            team_save(team=obj, by=acting_user(request))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        by = acting_user(request)
         for membership_form in formset.forms:
             data = getattr(membership_form, "cleaned_data", None)
             if not data or not membership_form.has_changed():
                 continue
-            if data.get("DELETE"):
-                if data.get("id") is not None:
-                    data["id"].delete()
-                continue
-            membership_set(team=form.instance, user=data["user"], role=data["role"])
+            try:
+                if data.get("DELETE"):
+                    if data.get("id") is not None:
+                        membership_remove(membership=data["id"], by=by)
+                else:
+                    membership_set(team=form.instance, user=data["user"], role=data["role"], by=by)
+            except (ApplicationError, ValidationError) as exc:
+                messages.error(request, f"Not saved: {error_text(exc)}")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
         return team_list_for_user(user=request.user)
@@ -82,6 +121,40 @@ class MembershipAdmin(TeamScopedAdmin):
     list_select_related = ("user", "team")
     search_fields = ("user__username", "user__email", "team__name")
     autocomplete_fields = ("user", "team")
+    fields = ("team", "user", "role")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = acting_user(request)
+
+        class OwnersOnlyForm(form):  # type: ignore[valid-type,misc]
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean()
+                team = data.get("team") or (obj.team if obj is not None else None)
+                if team is not None and not user_has_role(user=user, team=team, roles=OWNER_ROLES):
+                    raise ValidationError(f"Only owners of {team} manage its members.")
+                return data
+
+        return OwnersOnlyForm
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        membership_set(team=obj.team, user=obj.user, role=obj.role)
+        try:
+            saved = membership_set(
+                team=obj.team, user=obj.user, role=obj.role, by=acting_user(request)
+            )
+        except (ApplicationError, ValidationError) as exc:
+            messages.error(request, f"Not saved: {error_text(exc)}")
+            return
+        obj.pk = saved.pk
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        try:
+            membership_remove(membership=obj, by=acting_user(request))
+        except ApplicationError as exc:
+            messages.error(request, f"Not removed: {exc.message}")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.select_related("team"):
+            self.delete_model(request, membership)

@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import IntegrityError, models, transaction
 
-from workbench.exceptions import PermissionDeniedError
+from workbench.exceptions import ApplicationError, PermissionDeniedError
 from workbench.models import Membership, Team
 
 M = TypeVar("M", bound=models.Model)
 
-EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.EDITOR)
+EDIT_ROLES: tuple[str, ...] = (Membership.Role.OWNER, Membership.Role.EDITOR)
+OWNER_ROLES: tuple[str, ...] = (Membership.Role.OWNER,)
 
 
 def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) -> tuple[M, bool]:
@@ -54,48 +55,82 @@ def create_unless_exists(
 
 
 @transaction.atomic
-def team_save(*, team: Team, owner: User | None = None) -> Team:
-    """Create or rename a team; a new team's `owner` becomes its first owner."""
+def team_save(*, team: Team, by: User | None = None) -> Team:
+    """Create a team (`by` becomes its first owner) or rename one (owners only)."""
+    creating = team._state.adding
+    if not creating:
+        require_role(user=by, team=team, roles=OWNER_ROLES, action="rename the team")
     team.name = team.name.strip()
     team.full_clean()
     team.save()
-    if owner is not None:
-        membership_set(team=team, user=owner, role=Membership.Role.OWNER)
+    if creating and by is not None:
+        Membership.objects.create(team=team, user=by, role=Membership.Role.OWNER)
     return team
 
 
-def team_create(*, name: str, owner: User | None = None) -> Team:
-    return team_save(team=Team(name=name), owner=owner)
-
-
 @transaction.atomic
-def membership_set(*, team: Team, user: User, role: str) -> Membership:
-    """Add a user to a team with a role, or change the role of an existing member."""
-    membership, created = Membership.objects.get_or_create(
-        team=team, user=user, defaults={"role": role}
-    )
-    if not created and membership.role != role:
-        model_update(instance=membership, fields=["role"], data={"role": role})
-    elif created:
+def membership_set(*, team: Team, user: User, role: str, by: User | None = None) -> Membership:
+    """Add a user to a team with a role, or change a member's role. Owners manage members."""
+    require_role(user=by, team=team, roles=OWNER_ROLES, action="manage members")
+    membership = Membership.objects.select_for_update().filter(team=team, user=user).first()
+    if membership is None:
+        membership = Membership(team=team, user=user, role=role)
         membership.full_clean()
+        membership.save()
+        return membership
+    if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
+        _keep_an_owner(team=team, leaving=membership)
+    model_update(instance=membership, fields=["role"], data={"role": role})
     return membership
 
 
-def user_can_edit(*, user: User | AnonymousUser | None, team: Team) -> bool:
-    """Owners and editors write; viewers read. Superusers act as owners of every team."""
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User | None = None) -> None:
+    """Take a member out of a team; the last owner cannot leave."""
+    require_role(user=by, team=membership.team, roles=OWNER_ROLES, action="manage members")
+    if membership.role == Membership.Role.OWNER:
+        _keep_an_owner(team=membership.team, leaving=membership)
+    membership.delete()
+
+
+def _keep_an_owner(*, team: Team, leaving: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(team=team, role=Membership.Role.OWNER)
+        .exclude(pk=leaving.pk)
+    )
+    if not others.exists():
+        raise ApplicationError(f"{team.name} must keep at least one owner.")
+
+
+def user_has_role(*, user: User | AnonymousUser | None, team: Team, roles: tuple[str, ...]) -> bool:
+    """Superusers act as owners of every team; anonymous users have no role anywhere."""
     if user is None or not user.is_authenticated:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    return Membership.objects.filter(team=team, user=user, role__in=EDIT_ROLES).exists()
+    return Membership.objects.filter(team=team, user=user, role__in=roles).exists()
+
+
+def user_can_edit(*, user: User | AnonymousUser | None, team: Team) -> bool:
+    """Owners and editors write; viewers read."""
+    return user_has_role(user=user, team=team, roles=EDIT_ROLES)
+
+
+def require_role(
+    *, user: User | None, team: Team, roles: tuple[str, ...], action: str = "do this"
+) -> None:
+    """Raise unless `user` has one of `roles` in `team`. None is the system (commands, tasks)."""
+    if user is None:
+        return
+    if not user_has_role(user=user, team=team, roles=roles):
+        names = " or ".join(roles)
+        raise PermissionDeniedError(
+            f"You need the {names} role in {team.name} to {action}.",
+            extra={"team": str(team.code)},
+        )
 
 
 def require_edit(*, user: User | None, team: Team) -> None:
-    """Raise unless `user` may write in `team`. None means the system itself (commands, tasks)."""
-    if user is None:
-        return
-    if not user_can_edit(user=user, team=team):
-        raise PermissionDeniedError(
-            f"You need the editor or owner role in {team.name} to do this.",
-            extra={"team": str(team.code)},
-        )
+    """Raise unless `user` may write in `team` (owner or editor)."""
+    require_role(user=user, team=team, roles=EDIT_ROLES)
