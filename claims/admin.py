@@ -229,15 +229,20 @@ class ArticleAdmin(TeamScopedAdmin):
 
     @admin.action(description="Re-run extraction (keeps reviewers' work)")
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        done = 0
-        for article in queryset.select_related("team"):
-            try:
-                services.article_extraction_requeue(article=article, by=acting_user(request))
-                done += 1
-            except ApplicationError as exc:
-                messages.error(request, f"{article}: {exc.message}")
-        if done:
-            messages.success(request, f"Extraction queued for {done} article(s).")
+        _requeue_extraction(request, queryset)
+
+
+def _requeue_extraction(request: HttpRequest, articles: QuerySet[Article]) -> None:
+    """Queue extraction again for each article the user may edit; report the rest."""
+    queued = 0
+    for article in articles.select_related("team"):
+        try:
+            services.article_extraction_requeue(article=article, by=acting_user(request))
+            queued += 1
+        except ApplicationError as exc:
+            messages.error(request, f"{article}: {exc.message}")
+    if queued:
+        messages.success(request, f"Extraction queued for {queued} article(s).")
 
 
 # --- claims ---------------------------------------------------------------------------------------
@@ -537,18 +542,7 @@ class ClaimAdmin(TeamScopedAdmin):
 
     @admin.action(description="Re-run extraction of their articles")
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        articles = Article.objects.filter(pk__in=queryset.values("article_id")).select_related(
-            "team"
-        )
-        queued = 0
-        for article in articles:
-            try:
-                services.article_extraction_requeue(article=article, by=acting_user(request))
-                queued += 1
-            except ApplicationError as exc:
-                messages.error(request, f"{article}: {exc.message}")
-        if queued:
-            messages.success(request, f"Extraction queued for {queued} article(s).")
+        _requeue_extraction(request, Article.objects.filter(pk__in=queryset.values("article_id")))
 
 
 @admin.register(Comment)
