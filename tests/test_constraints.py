@@ -71,3 +71,26 @@ class ConstraintTests:
         claim = ClaimFactory(article__team=team)
         assert Claim.objects.get(code=claim.code) == claim
         assert Article.objects.get(code=claim.article.code) == claim.article
+
+
+class ChoiceConstraintTests:
+    """Each `<model>_<field>_valid` check lists exactly the field's choices (no drift)."""
+
+    def test_choice_checks_match_the_choices(self):
+        from django.apps import apps
+        from django.db.models import CheckConstraint
+
+        checked = 0
+        for model in apps.get_models():
+            for constraint in model._meta.constraints:
+                if not (
+                    isinstance(constraint, CheckConstraint) and constraint.name.endswith("_valid")
+                ):
+                    continue
+                ((lookup, allowed),) = constraint.condition.children
+                field = model._meta.get_field(lookup.removesuffix("__in"))
+                assert sorted(allowed) == sorted(value for value, _ in field.choices), (
+                    constraint.name
+                )
+                checked += 1
+        assert checked == 7  # role; article status; claim status, verdict; kind, stance, run status
