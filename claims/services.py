@@ -239,16 +239,16 @@ _MACHINE_FIELDS = [
 
 
 def _claim_machine_data(item: ExtractedClaim) -> dict[str, Any]:
-    types = {choice.value for choice in Claim.Type}
+    as_dict = item.to_dict()
     return {
         "text": item.text,
         "sentence": item.sentence,
         "start": item.start,
         "end": item.end,
-        "claim_type": item.type if item.type in types else Claim.Type.OTHER,
+        "claim_type": item.type if item.type in Claim.Type.values else Claim.Type.OTHER,
         "checkworthiness": min(1.0, max(0.0, float(item.checkworthiness))),
-        "entities": [e for e in item.to_dict()["entities"]],
-        "values": [v for v in item.to_dict()["values"]],
+        "entities": as_dict["entities"],
+        "values": as_dict["values"],
         "extractor_version": EXTRACTOR_VERSION,
     }
 
@@ -297,10 +297,12 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
             elif claim.is_touched:
                 kept += 1
             else:
-                for field, value in data.items():
-                    setattr(claim, field, value)
+                changed = [field for field, value in data.items() if getattr(claim, field) != value]
+                for field in changed:
+                    setattr(claim, field, data[field])
                 if claim.status == Claim.Status.DISMISSED:
                     # Found again after the system dismissed it: back in the queue.
+                    claim.version += 1
                     changes.append(
                         _change(
                             claim,
@@ -313,8 +315,9 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
                         )
                     )
                     claim.status = Claim.Status.UNREVIEWED
-                    claim.version += 1
-                to_update.append(claim)
+                    changed.append("status")
+                if changed:
+                    to_update.append(claim)
         dismissed = 0
         for fingerprint, claim in existing.items():
             if fingerprint in seen or claim.is_touched or claim.status == Claim.Status.DISMISSED:

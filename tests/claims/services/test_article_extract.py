@@ -26,9 +26,11 @@ def _claims(article):
 class ArticleExtractTests:
     def test_running_twice_keeps_one_set_of_claims(self, seed_article):
         before = _claims(seed_article)
+        stamps = set(Claim.objects.values_list("id", "updated_at"))
         outcome = article_extract(article_id=seed_article.pk)
-        assert outcome.created == 0
+        assert (outcome.created, outcome.updated, outcome.dismissed) == (0, 0, 0)
         assert _claims(seed_article) == before
+        assert set(Claim.objects.values_list("id", "updated_at")) == stamps  # nothing rewritten
         assert ClaimChange.objects.count() == 0
 
     def test_claims_a_reviewer_changed_are_left_alone(self, seed_article, editor):
@@ -63,15 +65,19 @@ class ArticleExtractTests:
         assert outcome.dismissed == 1
         change = ClaimChange.objects.get(claim=stale)
         assert change.changed_by is None and change.new_value == "dismissed"
+        assert change.version == stale.version == 2
         assert "No longer found" in change.note
 
     def test_a_system_dismissed_claim_found_again_comes_back(self, seed_article):
         claim = Claim.objects.filter(article=seed_article).first()
         Claim.objects.filter(pk=claim.pk).update(status=Claim.Status.DISMISSED)
-        article_extract(article_id=seed_article.pk)
+        outcome = article_extract(article_id=seed_article.pk)
         claim.refresh_from_db()
         assert claim.status == Claim.Status.UNREVIEWED
-        assert claim.changes.get().note == "Found again by the extractor."
+        assert outcome.updated == 1
+        change = claim.changes.get()
+        assert change.note == "Found again by the extractor."
+        assert change.version == claim.version == 2  # the version after the change
 
     def test_extractor_error_marks_the_article_failed_with_the_reason(self, team):
         # A blank body cannot come in through ingest; written here directly to reach the extractor.
