@@ -21,7 +21,7 @@ from claims import services
 from claims.models import Article, Claim, ClaimChange, Comment
 from claims.selectors import article_with_claim_counts
 from sources.models import Evidence
-from sources.services import evidence_add
+from sources.services import EVIDENCE_EDITABLE, evidence_add, evidence_remove, evidence_update
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
 from workbench.exceptions import ApplicationError
 from workbench.services import user_can_edit
@@ -486,8 +486,9 @@ class ClaimAdmin(TeamScopedAdmin):
         if model is Comment and data.get("id") is None:
             services.comment_create(claim=claim, author=acting_user(request), body=data["body"])
         elif model is Evidence:
+            by = acting_user(request)
             if data.get("DELETE") and data.get("id") is not None:
-                data["id"].delete()
+                evidence_remove(evidence=data["id"], by=by)
             elif data.get("id") is None:
                 evidence_add(
                     claim=claim,
@@ -496,10 +497,15 @@ class ClaimAdmin(TeamScopedAdmin):
                     stance=data["stance"],
                     relevance=data.get("relevance") or 0.0,
                     origin="reviewer",
-                    created_by=acting_user(request),
+                    created_by=by,
                 )
             else:
-                inline_form.save()
+                if "source" in inline_form.changed_data:
+                    raise ValidationError(
+                        "Evidence keeps its source; add a new row for a passage of another source."
+                    )
+                changed = {f: data[f] for f in inline_form.changed_data if f in EVIDENCE_EDITABLE}
+                evidence_update(evidence=data["id"], by=by, data=changed)
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         if getattr(request, "_claim_save_refused", False):

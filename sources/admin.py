@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from sources.models import Evidence, LookupRun, Source
-from sources.services import evidence_add, source_upsert
+from sources.services import (
+    evidence_add,
+    evidence_remove,
+    evidence_update,
+    source_update,
+    source_upsert,
+)
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
 from workbench.exceptions import ApplicationError
 
@@ -34,10 +40,16 @@ class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             queryset = queryset.defer("archived_text")  # can be large; not shown in the list
         return queryset
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.readonly_fields
+        # The URL and what it said when archived are a record: evidence points into them.
+        return (*self.readonly_fields, "url", "archived_text")
+
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         if change:
-            obj.full_clean()
-            obj.save()
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            source_update(source=obj, data=data)
             return
         fields = {name: form.cleaned_data[name] for name in form.changed_data if name != "url"}
         saved = source_upsert(url=obj.url, **fields)
@@ -70,10 +82,28 @@ class EvidenceAdmin(TeamScopedAdmin):
     def short_passage(self, obj: Evidence) -> str:
         return obj.passage if len(obj.passage) <= 90 else obj.passage[:89] + "…"
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "claim", "source", "origin")  # a row links one pair
+
+    def delete_model(self, request: HttpRequest, obj: Evidence) -> None:
+        try:
+            evidence_remove(evidence=obj, by=acting_user(request))
+        except ApplicationError as exc:
+            messages.error(request, f"Not removed: {exc.message}")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        for evidence in queryset:
+            self.delete_model(request, evidence)
+
     def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
         if change:
-            obj.full_clean(exclude=["passage_hash"])
-            obj.save()
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                evidence_update(evidence=obj, by=acting_user(request), data=data)
+            except (ApplicationError, ValidationError) as exc:
+                messages.error(request, f"Not saved: {error_text(exc)}")
             return
         try:
             saved, created = evidence_add(

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from claims.models import Claim
 from sources.models import Evidence, Source
-from workbench.services import create_unless_exists, require_edit
+from workbench.services import create_unless_exists, model_update, require_edit
 
 PASSAGE_MAX_CHARS = 5_000
 
@@ -38,16 +38,39 @@ def url_normalise(url: str) -> str:
     return urlunsplit((scheme, userinfo + host, parts.path or "/", parts.query, ""))
 
 
+def _passage_clean(passage: str) -> str:
+    text = passage.strip()
+    if not text:
+        raise ValidationError("An evidence passage cannot be empty.", code="empty")
+    if len(text) > PASSAGE_MAX_CHARS:
+        raise ValidationError(
+            f"An evidence passage is limited to {PASSAGE_MAX_CHARS:,} characters.", code="too_long"
+        )
+    return text
+
+
 def passage_hash(passage: str) -> str:
     folded = " ".join(passage.split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+SOURCE_EDITABLE = ("title", "publisher", "kind", "published_at")
+
+
 @transaction.atomic
 def source_upsert(*, url: str, **fields: Any) -> Source:
-    """The Source for a URL, created if new; given fields fill blanks, never erase archived text."""
+    """The Source for a URL, created if new; given fields fill blanks, never erase archived text.
+
+    The archived text, once set, is never rewritten here: evidence passages point into it.
+    """
     normalised = url_normalise(url)
-    source = Source.objects.filter(url=normalised).first()
+    if fields.get("archived_text"):
+        fields["text_hash"] = text_hash(fields["archived_text"])
+    source = Source.objects.select_for_update().filter(url=normalised).first()
     if source is None:
         source = Source(url=normalised, **fields)
         source.full_clean(validate_unique=False)
@@ -60,6 +83,17 @@ def source_upsert(*, url: str, **fields: Any) -> Source:
         source.full_clean()
         source.save(update_fields=[*updates, "updated_at"])
     return source
+
+
+@transaction.atomic
+def source_update(*, source: Source, data: dict[str, Any]) -> Source:
+    """Correct a source's description. Its URL and archived text are a record and stay."""
+    unknown = set(data) - set(SOURCE_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of a source.")
+    current = Source.objects.select_for_update().get(pk=source.pk)
+    current, _ = model_update(instance=current, fields=SOURCE_EDITABLE, data=data)
+    return current
 
 
 def evidence_add(
@@ -76,13 +110,7 @@ def evidence_add(
 ) -> tuple[Evidence, bool]:
     """Link a passage of a source to a claim. The same passage twice is one row: (row, created)."""
     require_edit(user=created_by, team=claim.team)
-    text = passage.strip()
-    if not text:
-        raise ValidationError("An evidence passage cannot be empty.", code="empty")
-    if len(text) > PASSAGE_MAX_CHARS:
-        raise ValidationError(
-            f"An evidence passage is limited to {PASSAGE_MAX_CHARS:,} characters.", code="too_long"
-        )
+    text = _passage_clean(passage)
     digest = passage_hash(text)
     existing = Evidence.objects.filter(claim=claim, source=source, passage_hash=digest).first()
     if existing is not None:
@@ -103,3 +131,43 @@ def evidence_add(
     return create_unless_exists(
         instance=evidence, lookup={"claim": claim, "source": source, "passage_hash": digest}
     )
+
+
+EVIDENCE_EDITABLE = ("passage", "stance", "relevance")
+
+
+@transaction.atomic
+def evidence_update(*, evidence: Evidence, by: User | None, data: dict[str, Any]) -> Evidence:
+    """Correct an evidence row's passage, stance or relevance (editors and owners only).
+
+    A new passage gets a new hash; if the claim already has that passage from the same source,
+    the change is refused rather than creating a duplicate.
+    """
+    unknown = set(data) - set(EVIDENCE_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of evidence.")
+    current = Evidence.objects.select_for_update().select_related("claim__team").get(pk=evidence.pk)
+    require_edit(user=by, team=current.claim.team)
+    changes = dict(data)
+    if "passage" in changes:
+        changes["passage"] = _passage_clean(changes["passage"])
+        changes["passage_hash"] = passage_hash(changes["passage"])
+        twin = Evidence.objects.filter(
+            claim_id=current.claim_id,
+            source_id=current.source_id,
+            passage_hash=changes["passage_hash"],
+        ).exclude(pk=current.pk)
+        if twin.exists():
+            raise ValidationError("The claim already has this passage from this source.")
+    current, _ = model_update(
+        instance=current, fields=[*EVIDENCE_EDITABLE, "passage_hash"], data=changes
+    )
+    return current
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, by: User | None) -> None:
+    """Take an evidence row off its claim (editors and owners only); the source stays archived."""
+    current = Evidence.objects.select_for_update().select_related("claim__team").get(pk=evidence.pk)
+    require_edit(user=by, team=current.claim.team)
+    current.delete()

@@ -153,6 +153,35 @@ class ClaimAdminChangeTests:
         assert claim.comments.count() == 0
         assert "Not saved" in response.content.decode()
 
+    def test_evidence_inline_edits_go_through_the_service(self, admin_client, team):
+        from sources.services import passage_hash
+
+        claim = ClaimFactory(article__team=team)
+        evidence = EvidenceFactory(claim=claim, passage="Old passage.")
+        other_source = EvidenceFactory().source
+        row = {
+            "evidence-TOTAL_FORMS": 1,
+            "evidence-INITIAL_FORMS": 1,
+            "evidence-0-id": evidence.pk,
+            "evidence-0-claim": claim.pk,
+            "evidence-0-source": evidence.source_id,
+            "evidence-0-passage": "New passage.",
+            "evidence-0-stance": "refutes",
+            "evidence-0-relevance": 0.7,
+        }
+        url = reverse("admin:claims_claim_change", args=[claim.pk])
+        admin_client.post(url, {**self._form(claim), **row})
+        evidence.refresh_from_db()
+        assert (evidence.passage, evidence.stance) == ("New passage.", "refutes")
+        assert evidence.passage_hash == passage_hash("New passage.")
+
+        claim.refresh_from_db()
+        moved = {**self._form(claim), **row, "evidence-0-source": other_source.pk}
+        response = admin_client.post(url, moved, follow=True)
+        assert "Evidence keeps its source" in response.content.decode()
+        evidence.refresh_from_db()
+        assert evidence.source_id != other_source.pk
+
     def test_claims_cannot_be_deleted_in_the_admin(self, admin_client, team):
         claim = ClaimFactory(article__team=team)
         response = admin_client.post(

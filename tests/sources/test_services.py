@@ -4,7 +4,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sources.models import Evidence, Source
-from sources.services import evidence_add, source_upsert, url_normalise
+from sources.services import (
+    evidence_add,
+    evidence_remove,
+    evidence_update,
+    passage_hash,
+    source_update,
+    source_upsert,
+    text_hash,
+    url_normalise,
+)
 from tests.factories import ClaimFactory, SourceFactory
 from workbench.exceptions import PermissionDeniedError
 
@@ -72,3 +81,65 @@ class EvidenceAddTests:
                 claim=claim, source=source, passage="ok", origin="reviewer", created_by=viewer
             )
         assert Evidence.objects.count() == 0
+
+
+@pytest.mark.django_db
+class EvidenceUpdateTests:
+    def test_passage_change_recomputes_the_hash(self, team, editor):
+        claim = ClaimFactory(article__team=team)
+        evidence, _ = evidence_add(claim=claim, source=SourceFactory(), passage="Old.", origin="x")
+        updated = evidence_update(
+            evidence=evidence, by=editor, data={"passage": "  New passage. ", "stance": "refutes"}
+        )
+        assert (updated.passage, updated.stance) == ("New passage.", "refutes")
+        assert updated.passage_hash == passage_hash("New passage.")
+        # The same passage added again is recognised as this row.
+        _, created = evidence_add(
+            claim=claim, source=evidence.source, passage="New passage.", origin="y"
+        )
+        assert not created
+
+    def test_changing_into_a_duplicate_is_refused(self, team, editor):
+        claim = ClaimFactory(article__team=team)
+        source = SourceFactory()
+        evidence_add(claim=claim, source=source, passage="One.", origin="x")
+        two, _ = evidence_add(claim=claim, source=source, passage="Two.", origin="x")
+        with pytest.raises(ValidationError, match="already has this passage"):
+            evidence_update(evidence=two, by=editor, data={"passage": "One."})
+
+    def test_viewers_cannot_change_or_remove(self, team, viewer, editor):
+        claim = ClaimFactory(article__team=team)
+        evidence, _ = evidence_add(claim=claim, source=SourceFactory(), passage="P.", origin="x")
+        with pytest.raises(PermissionDeniedError):
+            evidence_update(evidence=evidence, by=viewer, data={"stance": "refutes"})
+        with pytest.raises(PermissionDeniedError):
+            evidence_remove(evidence=evidence, by=viewer)
+        evidence.refresh_from_db()
+        assert evidence.stance == "neutral"
+        evidence_remove(evidence=evidence, by=editor)
+        assert not Evidence.objects.exists()
+
+    def test_unknown_fields_are_refused(self, team, editor):
+        claim = ClaimFactory(article__team=team)
+        evidence, _ = evidence_add(claim=claim, source=SourceFactory(), passage="P.", origin="x")
+        with pytest.raises(ValidationError):
+            evidence_update(evidence=evidence, by=editor, data={"claim": None})
+
+
+@pytest.mark.django_db
+class SourceArchiveTests:
+    def test_archived_text_gets_its_hash_and_is_never_rewritten(self):
+        source = source_upsert(url="https://example.org/a", archived_text="What it said.")
+        assert source.text_hash == text_hash("What it said.")
+        again = source_upsert(url="https://example.org/a", archived_text="What it says now.")
+        assert (again.archived_text, again.text_hash) == (
+            "What it said.",
+            text_hash("What it said."),
+        )
+
+    def test_source_update_corrects_the_description_only(self):
+        source = source_upsert(url="https://example.org/a", title="T", archived_text="A.")
+        updated = source_update(source=source, data={"title": "Better title", "kind": "official"})
+        assert (updated.title, updated.kind) == ("Better title", "official")
+        with pytest.raises(ValidationError):
+            source_update(source=source, data={"archived_text": "rewritten"})

@@ -172,3 +172,47 @@ class TeamAdminTests:
         team.name = "Renamed"
         with pytest.raises(PermissionDeniedError):
             team_save(team=team, by=editor_staff)
+
+
+@pytest.mark.django_db
+class AdminEvidenceWriteTests:
+    """Evidence edits and removals in the back office go through the role-checked services."""
+
+    def _evidence(self, team):
+        from sources.services import evidence_add
+
+        claim = ClaimFactory(article__team=team)
+        evidence, _ = evidence_add(
+            claim=claim, source=SourceFactory(), passage="Ties began in 1960.", origin="library"
+        )
+        return evidence
+
+    def test_viewer_cannot_edit_or_delete_evidence(self, client, team):
+        evidence = self._evidence(team)
+        client.force_login(_staff(team, "viewer", "vi3"))
+        client.post(
+            reverse("admin:sources_evidence_change", args=[evidence.pk]),
+            {"passage": "Changed.", "stance": "refutes", "relevance": 0.9},
+            follow=True,
+        )
+        client.post(reverse("admin:sources_evidence_delete", args=[evidence.pk]), {"post": "yes"})
+        evidence.refresh_from_db()
+        assert (evidence.passage, evidence.stance) == ("Ties began in 1960.", "neutral")
+
+    def test_editor_edits_evidence_and_the_hash_follows(self, client, team):
+        from sources.services import passage_hash
+
+        evidence = self._evidence(team)
+        client.force_login(_staff(team, "editor", "ed3"))
+        response = client.post(
+            reverse("admin:sources_evidence_change", args=[evidence.pk]),
+            {
+                "passage": "Relations began on 28 September 1960.",
+                "stance": "supports",
+                "relevance": 0.9,
+            },
+        )
+        assert response.status_code == 302
+        evidence.refresh_from_db()
+        assert evidence.stance == "supports"
+        assert evidence.passage_hash == passage_hash("Relations began on 28 September 1960.")
