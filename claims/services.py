@@ -302,19 +302,11 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
                     setattr(claim, field, data[field])
                 if claim.status == Claim.Status.DISMISSED:
                     # Found again after the system dismissed it: back in the queue.
-                    claim.version += 1
                     changes.append(
-                        _change(
-                            claim,
-                            ClaimChange.Field.STATUS,
-                            claim.status,
-                            Claim.Status.UNREVIEWED,
-                            None,
-                            now,
-                            "Found again by the extractor.",
+                        _system_status_change(
+                            claim, Claim.Status.UNREVIEWED, now, "Found again by the extractor."
                         )
                     )
-                    claim.status = Claim.Status.UNREVIEWED
                     changed.append("status")
                 if changed:
                     to_update.append(claim)
@@ -322,19 +314,14 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
         for fingerprint, claim in existing.items():
             if fingerprint in seen or claim.is_touched or claim.status == Claim.Status.DISMISSED:
                 continue
-            claim.version += 1
             changes.append(
-                _change(
+                _system_status_change(
                     claim,
-                    ClaimChange.Field.STATUS,
-                    claim.status,
                     Claim.Status.DISMISSED,
-                    None,
                     now,
                     f"No longer found by extractor {EXTRACTOR_VERSION}.",
                 )
             )
-            claim.status = Claim.Status.DISMISSED
             to_update.append(claim)
             dismissed += 1
 
@@ -417,6 +404,18 @@ def _change(
         note=note[:500],
         created_at=when,
     )
+
+
+def _system_status_change(claim: Claim, status: str, when: datetime, note: str) -> ClaimChange:
+    """Move an untouched claim to `status` on the system's behalf (unsaved), and its history row.
+
+    The version moves on, so a reviewer holding the old version is told the claim changed; the
+    claim stays untouched (touched_at is only set by people).
+    """
+    claim.version += 1
+    change = _change(claim, ClaimChange.Field.STATUS, claim.status, status, None, when, note)
+    claim.status = status
+    return change
 
 
 def claim_snapshot(claim: Claim) -> dict[str, Any]:

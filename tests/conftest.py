@@ -28,29 +28,26 @@ def other_team(db):
     return TeamFactory(name="Desk B")
 
 
+def member(team, username: str, role: str):
+    """A user named `username` with `role` in `team`."""
+    return MembershipFactory(team=team, user=UserFactory(username=username), role=role).user
+
+
 @pytest.fixture
 def owner(team):
-    return MembershipFactory(
-        team=team, user=UserFactory(username="alice"), role=Membership.Role.OWNER
-    ).user
+    return member(team, "alice", Membership.Role.OWNER)
 
 
 @pytest.fixture
 def editor(team):
-    return MembershipFactory(
-        team=team, user=UserFactory(username="bob"), role=Membership.Role.EDITOR
-    ).user
+    return member(team, "bob", Membership.Role.EDITOR)
 
 
 @pytest.fixture
 def viewer(team):
-    return MembershipFactory(
-        team=team, user=UserFactory(username="carol"), role=Membership.Role.VIEWER
-    ).user
+    return member(team, "carol", Membership.Role.VIEWER)
 
 
 @pytest.fixture
 def outsider(other_team):
-    return MembershipFactory(
-        team=other_team, user=UserFactory(username="mallory"), role=Membership.Role.OWNER
-    ).user
+    return member(other_team, "mallory", Membership.Role.OWNER)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -36,6 +37,25 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User), "admin views require a signed-in user"
     return user
+
+
+def owners_only_form(
+    form: Any, *, user: User, team_of: Callable[[Any, dict[str, Any]], Team | None], message: str
+) -> Any:
+    """`form` with a clean() that refuses the save unless `user` owns the team it touches.
+
+    `team_of(form, cleaned_data)` names that team, or None when the save needs no owner.
+    """
+
+    class OwnersOnlyForm(form):  # type: ignore[misc]
+        def clean(self) -> dict[str, Any]:
+            data: dict[str, Any] = super().clean()
+            team = team_of(self, data)
+            if team is not None and not user_has_role(user=user, team=team, roles=OWNER_ROLES):
+                raise ValidationError(message.format(team=team))
+            return data
+
+    return OwnersOnlyForm
 
 
 class TeamScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -76,18 +96,15 @@ class TeamAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        user = acting_user(request)
+        def renamed_team(form: Any, data: dict[str, Any]) -> Team | None:
+            return obj if obj is not None and "name" in form.changed_data else None
 
-        class OwnersRenameForm(form):  # type: ignore[valid-type,misc]
-            def clean(self) -> dict[str, Any]:
-                data: dict[str, Any] = super().clean()
-                renamed = obj is not None and "name" in self.changed_data
-                if renamed and not user_has_role(user=user, team=obj, roles=OWNER_ROLES):
-                    raise ValidationError(f"Only owners of {obj} rename it.")
-                return data
-
-        return OwnersRenameForm
+        return owners_only_form(
+            super().get_form(request, obj, change=change, **kwargs),
+            user=acting_user(request),
+            team_of=renamed_team,
+            message="Only owners of {team} rename it.",
+        )
 
     def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
         # The one who creates a team in the back office becomes its owner.
@@ -126,18 +143,16 @@ class MembershipAdmin(TeamScopedAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        user = acting_user(request)
+        def membership_team(form: Any, data: dict[str, Any]) -> Team | None:
+            team: Team | None = data.get("team") or (obj.team if obj is not None else None)
+            return team
 
-        class OwnersOnlyForm(form):  # type: ignore[valid-type,misc]
-            def clean(self) -> dict[str, Any]:
-                data: dict[str, Any] = super().clean()
-                team = data.get("team") or (obj.team if obj is not None else None)
-                if team is not None and not user_has_role(user=user, team=team, roles=OWNER_ROLES):
-                    raise ValidationError(f"Only owners of {team} manage its members.")
-                return data
-
-        return OwnersOnlyForm
+        return owners_only_form(
+            super().get_form(request, obj, change=change, **kwargs),
+            user=acting_user(request),
+            team_of=membership_team,
+            message="Only owners of {team} manage its members.",
+        )
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         try:
