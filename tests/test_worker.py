@@ -98,8 +98,6 @@ def real_worker(broker_url, transactional_db):
 
 @pytest.mark.worker
 def test_ingested_article_is_extracted_by_a_real_worker(real_worker, team, seed_text):
-    with connection.cursor():  # make sure the test transaction is not holding anything open
-        pass
     result = article_ingest(team=team, body=seed_text)  # commits; on_commit sends to the broker
     article = result.article
 
