@@ -64,6 +64,64 @@ class SentenceScore:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """One atomic statement cut from a sentence, before it is made to stand alone.
+
+    ``text`` is the statement's own wording (it may differ from the input: "Chen Yixin is
+    China's state security chief"); ``start``/``end`` index the input string and cover the phrase
+    or sentence it came from.
+    """
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A reference made explicit: ``text`` (input[start:end], e.g. "the two nations") was
+    replaced in the claim's wording by ``replacement`` (e.g. "China and Cuba")."""
+
+    text: str
+    start: int
+    end: int
+    replacement: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "replacement": self.replacement,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A conclusion drawn across claims of one article.
+
+    ``claims`` are indexes into the extraction's claim list; ``severity`` is ``"info"`` (a derived
+    fact, e.g. the year an anniversary places the events in) or ``"conflict"`` (claims that cannot
+    all be right). ``value`` is JSON-serialisable.
+    """
+
+    kind: str
+    message: str
+    claims: tuple[int, ...]
+    value: object = None
+    severity: str = "info"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "claims": list(self.claims),
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
 class ExtractedClaim:
     """One check-worthy statement; ``text_input[start:end] == sentence``."""
 
@@ -75,6 +133,12 @@ class ExtractedClaim:
     checkworthiness: float
     entities: tuple[Entity, ...]
     values: tuple[Value, ...]
+    # Every span the statement was found at, in reading order; the first is (start, end). A
+    # conclusion restating the opening adds its span here instead of becoming a second claim.
+    spans: tuple[tuple[int, int], ...] = ()
+    # True when a reference ("he", "the country") could not be resolved from the article.
+    ambiguous: bool = False
+    replacements: tuple[Replacement, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,4 +150,21 @@ class ExtractedClaim:
             "checkworthiness": self.checkworthiness,
             "entities": [e.to_dict() for e in self.entities],
             "values": [v.to_dict() for v in self.values],
+            "spans": [list(span) for span in (self.spans or ((self.start, self.end),))],
+            "ambiguous": self.ambiguous,
+            "replacements": [r.to_dict() for r in self.replacements],
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What one article yields: its claims in reading order and the findings across them."""
+
+    claims: tuple[ExtractedClaim, ...]
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "claims": [c.to_dict() for c in self.claims],
+            "findings": [f.to_dict() for f in self.findings],
         }
