@@ -1,4 +1,4 @@
-"""Claim extraction: pure Python, standard library only, no Django.
+"""Claim extraction: pure Python, standard library only at run time, no Django.
 
 The Django layer imports the public names below and translates :class:`ExtractionError` into its
 own errors. ``python -m claims.extraction`` is the command-line interface.
@@ -14,12 +14,20 @@ from .errors import (
     InputDecodeError,
     TextTooLargeError,
 )
-from .pipeline import classify_claim, extract_claims
-from .records import Entity, ExtractedClaim, SentenceScore, Value
+from .pipeline import classify_claim, extract_article, extract_claims
+from .records import (
+    Entity,
+    ExtractedClaim,
+    Extraction,
+    Finding,
+    Replacement,
+    SentenceScore,
+    Value,
+)
 from .scoring import explain_sentence, score_sentence
 from .text import is_heading, split_sentences
 
-EXTRACTOR_VERSION: str = "0.1"
+EXTRACTOR_VERSION: str = "0.2"
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -27,14 +35,18 @@ __all__ = [
     "EmptyTextError",
     "Entity",
     "ExtractedClaim",
+    "Extraction",
     "ExtractionError",
+    "Finding",
     "InputDecodeError",
+    "Replacement",
     "SentenceScore",
     "TextTooLargeError",
     "Value",
     "classify_claim",
     "decode_input",
     "explain_sentence",
+    "extract_article",
     "extract_claims",
     "is_heading",
     "score_sentence",

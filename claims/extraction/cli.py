@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m claims.extraction {extract,score}``.
+"""Command-line interface: ``python -m claims.extraction {extract,score,train,evaluate}``.
 
 Bad input ends with a one-line message on standard error and exit status 2, never a traceback.
 """
@@ -6,15 +6,21 @@ Bad input ends with a one-line message on standard error and exit status 2, neve
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import os
 import sys
+from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ExtractionError, InputDecodeError
-from .pipeline import extract_claims
+from .model import MODEL_PATH
+from .pipeline import extract_article
 from .scoring import score_sentence
 
 EXIT_BAD_INPUT = 2
+# Evaluation data lives outside the product (../shared/eval during development and CI).
+DEFAULT_EVAL_DIR = Path(os.environ.get("WORKBENCH_EVAL_DIR", "../shared/eval"))
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -35,6 +41,13 @@ def decode_input(data: bytes, *, source: str = "input") -> str:
             f"{source} is not valid UTF-8 (invalid byte 0x{data[skip + exc.start]:02x} "
             f"at byte offset {skip + exc.start})"
         ) from None
+
+
+def _date(raw: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {raw!r}") from None
 
 
 def _threshold(raw: str) -> float:
@@ -65,9 +78,32 @@ def _write(out: BinaryIO, text: str) -> None:
 def _cmd_extract(args: argparse.Namespace) -> int:
     source = "standard input" if args.file == "-" else args.file
     text = decode_input(_read(args.file), source=source)
-    claims = extract_claims(text, threshold=args.threshold)
-    payload = {"claims": [claim.to_dict() for claim in claims]}
+    extraction = extract_article(text, threshold=args.threshold, article_date=args.date)
+    payload = extraction.to_dict()
     _write(sys.stdout.buffer, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .training import train  # scikit-learn is needed here only
+
+    try:
+        summary = train(args.data, args.out)
+    except OSError as exc:  # a missing or unreadable training file is bad input, not a crash
+        raise ExtractionError(f"cannot train: {exc}") from None
+    _write(sys.stdout.buffer, json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate, render
+
+    try:
+        figures = evaluate(Path(args.eval_dir))
+    except OSError as exc:  # no evaluation data there: a one-line message, not a traceback
+        raise ExtractionError(str(exc)) from None
+    text = json.dumps(figures, indent=2) if args.json else render(figures)
+    _write(sys.stdout.buffer, text + "\n")
     return 0
 
 
@@ -98,11 +134,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.5,
         help="minimum check-worthiness (0..1) for a sentence to become a claim (default 0.5)",
     )
+    extract.add_argument(
+        "--date",
+        type=_date,
+        default=None,
+        help="the article's publication date (YYYY-MM-DD): places months without a year",
+    )
     extract.set_defaults(handler=_cmd_extract)
     score = sub.add_parser(
         "score", help="read one sentence per line on stdin; print LABEL<TAB>SCORE per line"
     )
     score.set_defaults(handler=_cmd_score)
+    train = sub.add_parser(
+        "train", help="train the check-worthiness model on ClaimBuster's crowdsourced.csv"
+    )
+    train.add_argument(
+        "--data",
+        default=str(DEFAULT_EVAL_DIR / "claimbuster" / "crowdsourced.csv"),
+        help="training CSV (default: %(default)s)",
+    )
+    train.add_argument(
+        "--out", default=str(MODEL_PATH), help="where to write the model (default: %(default)s)"
+    )
+    train.set_defaults(handler=_cmd_train)
+    evaluate = sub.add_parser(
+        "evaluate", help="print every quality figure measured on the evaluation data"
+    )
+    evaluate.add_argument(
+        "--eval-dir",
+        default=str(DEFAULT_EVAL_DIR),
+        help="the evaluation data folder (default: %(default)s)",
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.set_defaults(handler=_cmd_evaluate)
     return parser
 
 

@@ -1,20 +1,27 @@
-"""The extraction pipeline: validate -> sentences -> drop headings -> score -> type, entities,
-values -> one claim per kept sentence, in reading order.
-
-Not done yet (next issue): splitting compound sentences into atomic statements, resolving
-"this meeting"/"the two nations" to what they refer to, deduplication.
+"""The extraction pipeline (ARCHITECTURE section 5), one plain function per stage:
+sentences (:mod:`.text`) -> headings and fragments out -> check-worthiness (:mod:`.scoring`) ->
+atomic statements (:mod:`.atomic`) -> references made explicit (:mod:`.context`) -> type,
+entities (:mod:`.entities`), values (:mod:`.values`) -> duplicates merged (:mod:`.dedup`) ->
+findings across claims (:mod:`.consistency`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from .atomic import split_statements
+from .consistency import check_consistency, reference_year
+from .context import Resolver
+from .dedup import merge_duplicates
 from .entities import find_entities
 from .errors import MAX_TEXT_CHARS, EmptyTextError, TextTooLargeError
-from .records import Entity, ExtractedClaim, Value
-from .scoring import quick_reject, score_analysed
+from .records import Entity, ExtractedClaim, Extraction, SentenceScore, Statement, Value
+from .scoring import cannot_pass, model_logit, quick_reject, score_analysed, score_statement
 from .text import INVISIBLE_CHARS, WORD_END, WORD_START, is_heading, split_sentences, word_pattern
-from .values import find_values
+from .values import find_values, resolve_months
 
 _W = WORD_START
 _E = WORD_END
@@ -83,7 +90,7 @@ def _validate(text: str, threshold: float) -> None:
         raise ValueError(f"threshold must be between 0 and 1, got {threshold!r}")
 
 
-def _relabel_people(entities: list[Entity], people_words: set[str]) -> tuple[Entity, ...]:
+def _relabel_people(entities: Sequence[Entity], people_words: set[str]) -> tuple[Entity, ...]:
     """A lone capitalised word already seen inside a PERSON name ("Chen") is a PERSON too."""
     return tuple(
         Entity(text=e.text, label="PERSON", start=e.start, end=e.end)
@@ -93,42 +100,122 @@ def _relabel_people(entities: list[Entity], people_words: set[str]) -> tuple[Ent
     )
 
 
-def extract_claims(text: str, *, threshold: float = 0.5) -> list[ExtractedClaim]:
-    """Extract check-worthy claims from ``text``, in reading order.
+@dataclass
+class _Kept:
+    start: int
+    end: int
+    score: SentenceScore
+    entities: list[Entity]
+    values: tuple[Value, ...]
+
+
+def _claim_values(
+    values: tuple[Value, ...], statement: Statement, wording: str
+) -> tuple[Value, ...]:
+    """The sentence's values that belong to this statement: inside its span and, when the
+    statement is a phrase cut from a longer sentence, named in its wording."""
+    return tuple(
+        v
+        for v in values
+        if statement.start <= v.start and v.end <= statement.end and v.text in wording
+    )
+
+
+def _claim_entities(
+    entities: tuple[Entity, ...], statement: Statement, wording: str
+) -> tuple[Entity, ...]:
+    return tuple(
+        e
+        for e in entities
+        if statement.start <= e.start and e.end <= statement.end and e.text in wording
+    )
+
+
+def extract_article(
+    text: str, *, threshold: float = 0.5, article_date: datetime.date | None = None
+) -> Extraction:
+    """Extract the check-worthy claims of one article and the findings across them.
+
+    Stages: sentences -> headings and fragments out -> check-worthiness (trained model, desk cues
+    and the article rules) -> atomic statements -> references made explicit (or flagged
+    ambiguous) -> type, entities, values -> duplicates merged -> consistency findings, and months
+    without a year resolved against ``article_date`` or the year the article's facts place it in.
 
     Raises :class:`EmptyTextError` for empty or whitespace-only text and
     :class:`TextTooLargeError` for text longer than ``MAX_TEXT_CHARS``. All offsets index
-    ``text`` itself: ``text[claim.start:claim.end] == claim.sentence``. A sentence becomes a
-    claim when its check-worthiness is at least ``threshold`` and above zero, so even
-    ``threshold=0`` leaves out fragments and over-long "sentences".
+    ``text`` itself: ``text[claim.start:claim.end] == claim.sentence``, and each of
+    ``claim.spans`` lies inside ``text``. A sentence yields claims when its check-worthiness is
+    at least ``threshold`` and above zero.
     """
     _validate(text, threshold)
-    kept: list[tuple[int, int, str, float, list[Entity], tuple[Value, ...]]] = []
+    resolver = Resolver(text)
+    kept: list[_Kept] = []
     people_words: set[str] = set()
+    order: list[tuple[int, int, list[Entity], _Kept | None]] = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
         if is_heading(sentence) or quick_reject(sentence):
             continue
         entities = find_entities(sentence, start)
-        values = tuple(find_values(sentence, start))
         for entity in entities:
             if entity.label == "PERSON":
                 people_words.update(entity.text.split())
-        score = score_analysed(sentence, values, entities, start)
-        if score.score >= threshold and score.score > 0.0:
-            kept.append((start, end, sentence, score.score, entities, values))
+        item = None
+        logit = model_logit(sentence)
+        if not cannot_pass(logit, threshold):
+            values = tuple(find_values(sentence, start))
+            score = score_analysed(sentence, values, entities, start, logit=logit)
+            if score.score >= threshold and score.score > 0.0:
+                item = _Kept(start, end, score, entities, values)
+                kept.append(item)
+        order.append((start, end, entities, item))
     claims: list[ExtractedClaim] = []
-    for start, end, sentence, score_value, entities, values in kept:
-        claims.append(
-            ExtractedClaim(
-                text=" ".join(sentence.split()),
-                sentence=sentence,
-                start=start,
-                end=end,
-                type=classify_claim(sentence, values),
-                checkworthiness=score_value,
-                entities=_relabel_people(entities, people_words),
-                values=values,
+    for start, end, entities, item in order:
+        resolver.observe(start, end, entities)
+        if item is None:
+            continue
+        labelled = _relabel_people(item.entities, people_words)
+        for statement in split_statements(text, start, end, labelled):
+            resolved = resolver.resolve(statement, labelled)
+            score = score_statement(item.score, resolved.text)
+            if score.score < threshold or score.score <= 0.0:
+                continue
+            values = _claim_values(item.values, statement, statement.text)
+            claims.append(
+                ExtractedClaim(
+                    text=resolved.text,
+                    sentence=text[statement.start : statement.end],
+                    start=statement.start,
+                    end=statement.end,
+                    type=classify_claim(resolved.text, values),
+                    checkworthiness=score.score,
+                    entities=_claim_entities(labelled, statement, statement.text),
+                    values=values,
+                    spans=((statement.start, statement.end),),
+                    ambiguous=resolved.ambiguous,
+                    replacements=resolved.replacements,
+                )
             )
-        )
-    return claims
+    claims = merge_duplicates(claims)
+    findings = check_consistency(claims, article_date=article_date)
+    year = reference_year(claims, findings, article_date)
+    if article_date is not None or year is not None:
+        claims = [
+            replace(
+                c,
+                values=tuple(
+                    resolve_months(c.values, article_date=article_date, reference_year=year)
+                ),
+            )
+            if any(v.kind == "month" for v in c.values)
+            else c
+            for c in claims
+        ]
+    return Extraction(claims=tuple(claims), findings=tuple(findings))
+
+
+def extract_claims(
+    text: str, *, threshold: float = 0.5, article_date: datetime.date | None = None
+) -> list[ExtractedClaim]:
+    """The claims of :func:`extract_article`, in reading order."""
+    return list(extract_article(text, threshold=threshold, article_date=article_date).claims)

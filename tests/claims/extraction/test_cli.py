@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from claims.extraction import extract_claims
+from claims.extraction.pipeline import extract_article
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 SEED_PATH = PROJECT_ROOT / "workbench/demo/seed-china-cuba.txt"
@@ -42,11 +44,44 @@ def test_extract_seed_file_matches_library(seed_source: str) -> None:
     result = run("extract", str(SEED_PATH))
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout.decode("utf-8"))
-    assert set(payload) == {"claims"}
-    expected = [c.to_dict() for c in extract_claims(seed_source)]
-    assert payload["claims"] == expected
+    assert set(payload) == {"claims", "findings"}
+    assert payload == extract_article(seed_source).to_dict()
+    assert payload["claims"] == [c.to_dict() for c in extract_claims(seed_source)]
     for claim in payload["claims"]:
         assert seed_source[claim["start"] : claim["end"]] == claim["sentence"]
+    # Without a publication date the anniversary only places the events; nothing conflicts.
+    assert [f["kind"] for f in payload["findings"]] == ["anniversary_year"]
+    assert payload["findings"][0]["value"]["year"] == 2025
+
+
+def test_extract_date_option_reports_the_anniversary_conflict(seed_source: str) -> None:
+    result = run("extract", "--date", "2019-01-01", str(SEED_PATH))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout.decode("utf-8"))
+    expected = extract_article(seed_source, article_date=datetime.date(2019, 1, 1))
+    assert payload == expected.to_dict()
+    conflicts = [f for f in payload["findings"] if f["kind"] == "anniversary_conflict"]
+    assert len(conflicts) == 1
+    conflict = conflicts[0]
+    assert conflict["severity"] == "conflict"
+    assert conflict["value"]["year"] == 2025
+    assert conflict["value"]["article_year"] == 2019
+    assert "2019-01-01" in conflict["message"]
+    named = " ".join(payload["claims"][i]["text"] for i in conflict["claims"])
+    assert "65th anniversary" in named
+    assert "1960" in named
+
+
+@pytest.mark.parametrize("date", ["nonsense", "2019-13-01", "01/02/2019"])
+def test_extract_rejects_bad_date(date: str) -> None:
+    result = run("extract", "--date", date, str(SEED_PATH))
+    assert result.returncode == 2
+    assert result.stdout == b""
+    message = result.stderr.decode("utf-8")
+    assert "Traceback" not in message
+    assert "--date" in message
+    assert "YYYY-MM-DD" in message
+    assert repr(date) in message
 
 
 def test_extract_output_keeps_non_ascii_characters() -> None:
@@ -142,3 +177,28 @@ def test_score_handles_crlf_and_missing_final_newline() -> None:
 
 def test_score_rejects_invalid_utf8() -> None:
     assert_clean_error(run("score", stdin=b"ok\n\xc3\x28\n"), "UTF-8", "3")
+
+
+# --- evaluate -----------------------------------------------------------------------------------
+
+
+def test_evaluate_without_data_is_a_clean_error(tmp_path: Path) -> None:
+    message = assert_clean_error(
+        run("evaluate", "--eval-dir", str(tmp_path)), "no evaluation data", str(tmp_path)
+    )
+    assert "WORKBENCH_EVAL_DIR" in message
+
+
+def test_evaluate_json_meets_the_quality_bars(eval_dir: Path) -> None:
+    # The regression test for the bars the extractor was built to (about ten seconds).
+    result = run("evaluate", "--eval-dir", str(eval_dir), "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    figures = json.loads(result.stdout)
+    seed = figures["seed"]
+    assert seed["key_found"] == seed["key_claims"], seed["missed"]
+    assert seed["gold_found_share"] >= 0.85, seed["missed"]
+    assert seed["from_not_checkable_or_headings_share"] <= 0.10, seed["false_positive_claims"]
+    assert seed["spans_inside_text"] is True
+    assert seed["consistency_year_found"] is True
+    claimbuster = figures["claimbuster"]
+    assert claimbuster["score_cli"]["f1"] >= 0.88, claimbuster
