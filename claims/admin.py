@@ -6,6 +6,7 @@ save over someone else's newer change is refused with a message, never applied s
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -14,12 +15,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from claims import services
 from claims.models import Article, Claim, ClaimChange, Comment
-from claims.selectors import article_with_claim_counts
+from claims.selectors import article_with_claim_counts, article_with_finding_counts
 from sources.models import Evidence
 from sources.services import EVIDENCE_EDITABLE, evidence_add, evidence_remove, evidence_update
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
@@ -27,6 +29,7 @@ from workbench.exceptions import ApplicationError
 from workbench.services import user_can_edit
 
 CONTEXT_CHARS = 300
+EXCERPT_CHARS = 120
 
 
 def _highlighted(body: str, spans: list[tuple[int, int]]) -> SafeString:
@@ -65,6 +68,37 @@ def _bullets(items: Any) -> SafeString:
     return format_html(
         "<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}</li>", rows)
     )
+
+
+def _excerpt(body: str, start: int, end: int) -> str:
+    text = " ".join(body[start:end].split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _article_body(claim: Claim) -> str:
+    """The text of the claim's article, read once per claim page (one query) and kept on it."""
+    body: str | None = getattr(claim, "_article_body", None)
+    if body is None:
+        body = Article.objects.values_list("body", flat=True).get(pk=claim.article_id)
+        claim._article_body = body  # type: ignore[attr-defined]
+    return body
+
+
+def _claim_spans(claim: Claim) -> list[tuple[int, int]]:
+    """Where the claim occurs; claims stored before spans were recorded have their own only."""
+    spans = [(int(start), int(end)) for start, end in claim.spans or []]
+    return spans or [(claim.start, claim.end)]
+
+
+def _codes(values: Any) -> list[uuid.UUID]:
+    """Claim codes as stored in findings, in order, once each; anything else is skipped."""
+    codes: dict[uuid.UUID, None] = {}
+    for value in values:
+        try:
+            codes.setdefault(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return list(codes)
 
 
 # --- articles -------------------------------------------------------------------------------------
@@ -130,6 +164,7 @@ class ArticleAdmin(TeamScopedAdmin):
         "extraction_status",
         "claims_total",
         "claims_open",
+        "claims_with_findings",
         "created_by",
         "created_at",
     )
@@ -168,7 +203,9 @@ class ArticleAdmin(TeamScopedAdmin):
     actions = ("rerun_extraction",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return article_with_claim_counts(super().get_queryset(request).defer("body"))
+        return article_with_finding_counts(
+            article_with_claim_counts(super().get_queryset(request).defer("body"))
+        )
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -201,9 +238,18 @@ class ArticleAdmin(TeamScopedAdmin):
     def claims_open(self, obj: Article) -> int:
         return obj.claims_open  # type: ignore[attr-defined,no-any-return]
 
+    @admin.display(description="with findings", ordering="claims_with_findings")
+    def claims_with_findings(self, obj: Article) -> int:
+        return obj.claims_with_findings  # type: ignore[attr-defined,no-any-return]
+
     @admin.display(description="text (claims highlighted)")
     def text_with_claims(self, obj: Article) -> SafeString:
-        spans = list(obj.claims.values_list("start", "end"))
+        """Every place a claim occurs, a restatement included (one query for the claims)."""
+        spans = [
+            (int(start), int(end))
+            for own_start, own_end, stored in obj.claims.values_list("start", "end", "spans")
+            for start, end in (stored or [(own_start, own_end)])
+        ]
         return _highlighted(obj.body, spans)
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
@@ -328,6 +374,7 @@ class ClaimAdmin(TeamScopedAdmin):
         "team",
         "claim_type",
         "score",
+        "ambiguous",
         "status",
         "verdict",
         "assignee",
@@ -337,6 +384,7 @@ class ClaimAdmin(TeamScopedAdmin):
         "status",
         "claim_type",
         "verdict",
+        "ambiguous",
         "team",
         AssigneeFilter,
         ("assignee", admin.RelatedOnlyFieldListFilter),
@@ -348,8 +396,12 @@ class ClaimAdmin(TeamScopedAdmin):
         "article",
         "team",
         "sentence_in_context",
+        "findings_list",
         "claim_type",
         "checkworthiness",
+        "ambiguous",
+        "spans_list",
+        "replacements_list",
         "entities_list",
         "values_list",
         "suggestion",
@@ -365,6 +417,7 @@ class ClaimAdmin(TeamScopedAdmin):
     )
     fieldsets = (
         (None, {"fields": ("article", "team", "text", "sentence_in_context")}),
+        ("Findings", {"fields": ("findings_list",)}),
         ("Review", {"fields": ("status", "verdict", "rationale", "assignee", "expected_version")}),
         (
             "Machine",
@@ -372,6 +425,9 @@ class ClaimAdmin(TeamScopedAdmin):
                 "fields": (
                     "claim_type",
                     "checkworthiness",
+                    "ambiguous",
+                    "spans_list",
+                    "replacements_list",
                     "entities_list",
                     "values_list",
                     "suggestion",
@@ -425,12 +481,69 @@ class ClaimAdmin(TeamScopedAdmin):
     @admin.display(description="sentence in the article")
     def sentence_in_context(self, obj: Claim) -> SafeString:
         """The paragraph the claim comes from, with its sentence marked (one query for the text)."""
-        body = Article.objects.values_list("body", flat=True).get(pk=obj.article_id)
+        body = _article_body(obj)
         left, right = _paragraph_bounds(body, obj.start, obj.end)
         shown = _highlighted(body[left:right], [(obj.start - left, obj.end - left)])
         cut_left = left > 0 and body[left - 1] != "\n"
         cut_right = right < len(body) and body[right] != "\n"
         return format_html("{}{}{}", "… " if cut_left else "", shown, " …" if cut_right else "")
+
+    @admin.display(description="findings across the article's claims")
+    def findings_list(self, obj: Claim) -> SafeString:
+        """Each finding: severity, message and links to the other claims it involves.
+
+        One query (the other claims' ids and wording), none when the claim has no findings.
+        """
+        if not obj.findings:
+            return format_html("{}", "—")
+        codes = set(_codes(code for f in obj.findings for code in f.get("claims") or ()))
+        codes.discard(obj.code)
+        links = {
+            code: format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:claims_claim_change", args=[pk]),
+                _excerpt(text, 0, len(text)),
+            )
+            for code, pk, text in Claim.objects.filter(
+                article_id=obj.article_id, code__in=codes
+            ).values_list("code", "pk", "text")
+        }
+        rows = []
+        for finding in obj.findings:
+            severity = str(finding.get("severity", ""))
+            label = (
+                Claim.FindingSeverity(severity).label
+                if severity in Claim.FindingSeverity.values
+                else severity
+            )
+            colour = "#ba2121" if severity == Claim.FindingSeverity.CONFLICT else "inherit"
+            others = [links[c] for c in _codes(finding.get("claims") or ()) if c in links]
+            with_others = (
+                format_html("<br>With: {}", format_html_join("; ", "{}", ((a,) for a in others)))
+                if others
+                else ""
+            )
+            rows.append((colour, label, finding.get("message", ""), with_others))
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join("", '<li><strong style="color: {}">{}</strong>: {}{}</li>', rows),
+        )
+
+    @admin.display(description="found at")
+    def spans_list(self, obj: Claim) -> SafeString:
+        body = _article_body(obj)
+        return _bullets(
+            f"characters {start} to {end}: “{_excerpt(body, start, end)}”"
+            for start, end in _claim_spans(obj)
+        )
+
+    @admin.display(description="references made explicit")
+    def replacements_list(self, obj: Claim) -> SafeString:
+        return _bullets(
+            f"“{r.get('text')}” → “{r.get('replacement')}” "
+            f"(characters {r.get('start')} to {r.get('end')})"
+            for r in obj.replacements
+        )
 
     @admin.display(description="entities")
     def entities_list(self, obj: Claim) -> SafeString:

@@ -104,6 +104,11 @@ class Claim(BaseModel):
         MISLEADING = "misleading", "Misleading"
         UNVERIFIABLE = "unverifiable", "Unverifiable"
 
+    class FindingSeverity(models.TextChoices):
+        # The severity of a stored finding (a key inside `findings`, not a column).
+        INFO = "info", "Info"
+        CONFLICT = "conflict", "Conflict"
+
     class Suggestion(models.TextChoices):
         NONE = "", "No suggestion yet"
         SUPPORTED = "supported", "Supported"
@@ -123,6 +128,20 @@ class Claim(BaseModel):
     checkworthiness = models.FloatField(default=0.0)
     entities = models.JSONField(default=list, blank=True)
     values = models.JSONField(default=list, blank=True)
+    # Every place the statement occurs in the body, [[start, end], ...] in reading order; the first
+    # is [start, end]. A conclusion restating the opening adds its span here (one claim, two spans).
+    spans = models.JSONField(default=list, blank=True)
+    # A reference in the sentence ("he", "the country") the extractor could not resolve: the
+    # claim's wording may not stand alone. Not indexed: no queue filters on it (admin filter only).
+    ambiguous = models.BooleanField(default=False)
+    # References made explicit in the wording: [{"text", "start", "end", "replacement"}, ...], e.g.
+    # "the two nations" (body[start:end]) -> "China and Cuba".
+    replacements = models.JSONField(default=list, blank=True)
+    # Conclusions drawn across the article's claims that involve this one: [{"kind", "severity",
+    # "message", "value", "claims": [code, ...]}, ...], "claims" naming every claim involved (this
+    # one included) by code. Machine information: refreshed by every extraction run, even on
+    # claims a reviewer has touched, without a new version or history row.
+    findings = models.JSONField(default=list, blank=True)
     # Identity of the claim inside its article (hash of its normalised text): lets extraction run
     # again without duplicating claims.
     fingerprint = models.CharField(max_length=64, editable=False)

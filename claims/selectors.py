@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from claims.filters import ClaimFilter
@@ -19,14 +19,14 @@ Viewer = User | AnonymousUser
 OPEN_STATUSES = (Claim.Status.UNREVIEWED, Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW)
 
 
-def _claim_count(**filters: Any) -> Coalesce:
+def _claim_count(*conditions: Q, **filters: Any) -> Coalesce:
     """Claims of the outer article (optionally filtered), as a correlated subquery.
 
     A subquery rather than a join + GROUP BY: the page query stays one query, and Django leaves
     unreferenced subquery annotations out of COUNT(*) queries (the admin's paginator).
     """
     counted = (
-        Claim.objects.filter(article=OuterRef("pk"), **filters)
+        Claim.objects.filter(*conditions, article=OuterRef("pk"), **filters)
         .order_by()
         .values("article")
         .annotate(n=Count("id"))
@@ -42,6 +42,14 @@ def article_with_claim_counts(queryset: QuerySet[Article]) -> QuerySet[Article]:
         claims_open=_claim_count(status__in=OPEN_STATUSES),
         claims_published=_claim_count(status=Claim.Status.PUBLISHED),
     )
+
+
+def article_with_finding_counts(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Annotate claims_with_findings: how many of each article's claims carry a finding.
+
+    Counted per claim (a finding involving two claims counts twice), in the same page query.
+    """
+    return queryset.annotate(claims_with_findings=_claim_count(~Q(findings=[])))
 
 
 def article_list(*, user: Viewer) -> QuerySet[Article]:

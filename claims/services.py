@@ -9,11 +9,13 @@ change leaves a ClaimChange row.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +28,10 @@ from claims.extraction import (
     EXTRACTOR_VERSION,
     ExtractedClaim,
     ExtractionError,
+    Finding,
     InputDecodeError,
     decode_input,
-    extract_claims,
+    extract_article,
 )
 from claims.models import Article, Claim, ClaimChange, Comment
 from workbench.exceptions import ApplicationError
@@ -219,6 +222,8 @@ class ExtractionOutcome:
     updated: int = 0
     kept: int = 0  # touched by a reviewer, left as they are
     dismissed: int = 0  # no longer found: dismissed by the system, never deleted
+    # Claims whose findings alone changed (touched ones included): no new version, no history.
+    findings_refreshed: int = 0
     failed: bool = False
 
     def as_log(self) -> dict[str, Any]:
@@ -234,11 +239,16 @@ _MACHINE_FIELDS = [
     "checkworthiness",
     "entities",
     "values",
+    "spans",
+    "ambiguous",
+    "replacements",
     "extractor_version",
 ]
 
 
 def _claim_machine_data(item: ExtractedClaim) -> dict[str, Any]:
+    """What the extractor says about a claim, as stored (JSON round-tripped, so a re-run that
+    finds the same claim compares equal and writes nothing)."""
     as_dict = item.to_dict()
     return {
         "text": item.text,
@@ -249,8 +259,104 @@ def _claim_machine_data(item: ExtractedClaim) -> dict[str, Any]:
         "checkworthiness": min(1.0, max(0.0, float(item.checkworthiness))),
         "entities": as_dict["entities"],
         "values": as_dict["values"],
+        "spans": _as_json(as_dict["spans"], what="spans"),
+        "ambiguous": bool(item.ambiguous),
+        "replacements": _as_json(as_dict["replacements"], what="replacements"),
         "extractor_version": EXTRACTOR_VERSION,
     }
+
+
+def _as_json(value: Any, *, what: str) -> Any:
+    """`value` as the JSON column gives it back (tuples become lists); refuses non-JSON."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"The extractor returned {what} that is not JSON: {exc}.") from None
+
+
+def _is_offset(value: Any, length: int) -> bool:
+    return type(value) is int and 0 <= value <= length
+
+
+def _claim_machine_data_check(data: dict[str, Any], *, body_length: int) -> None:
+    """Refuse malformed extractor output before anything is written (no constraint covers JSON).
+
+    Spans are [start, end] pairs inside the body, the first being the claim's own; replacements
+    name a span of the body and the wording that replaced it.
+    """
+    spans = data["spans"]
+    if not (
+        isinstance(spans, list)
+        and spans
+        and all(
+            isinstance(span, list)
+            and len(span) == 2
+            and _is_offset(span[0], body_length)
+            and _is_offset(span[1], body_length)
+            and span[0] <= span[1]
+            for span in spans
+        )
+        and spans[0] == [data["start"], data["end"]]
+    ):
+        raise ValidationError(
+            {"spans": f"Spans of “{data['text'][:80]}” are not [start, end] pairs in the text."}
+        )
+    for replacement in data["replacements"]:
+        if not (
+            isinstance(replacement, dict)
+            and {"text", "start", "end", "replacement"} <= set(replacement)
+            and isinstance(replacement["text"], str)
+            and isinstance(replacement["replacement"], str)
+            and _is_offset(replacement["start"], body_length)
+            and _is_offset(replacement["end"], body_length)
+            and replacement["start"] <= replacement["end"]
+        ):
+            raise ValidationError(
+                {"replacements": f"A replacement in “{data['text'][:80]}” is malformed."}
+            )
+
+
+def _claim_findings(
+    *, findings: Sequence[Finding], fingerprints: Sequence[str], rows: dict[str, Claim]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each finding, stored on every claim it involves: fingerprint -> finding dicts.
+
+    A finding names claims by index into the extraction; `fingerprints[index]` is that claim's
+    identity and `rows[fingerprint]` the Claim that stands for it (created, refreshed or kept as a
+    reviewer left it). Indexes are rewritten to the claims' codes, in the finding's order.
+    """
+    severities = set(Claim.FindingSeverity.values)
+    by_fingerprint: dict[str, list[dict[str, Any]]] = {}
+    for finding in findings:
+        indexes = list(finding.claims)
+        if not (
+            isinstance(finding.kind, str)
+            and finding.kind
+            and isinstance(finding.message, str)
+            and finding.severity in severities
+            and indexes
+            and all(type(i) is int and 0 <= i < len(fingerprints) for i in indexes)
+        ):
+            raise ValidationError(f"The extractor returned a malformed finding: {finding!r}.")
+        involved = list(dict.fromkeys(fingerprints[i] for i in indexes))
+        stored = {
+            "kind": finding.kind,
+            "severity": finding.severity,
+            "message": finding.message,
+            "value": _as_json(finding.value, what="a finding value"),
+            "claims": [str(rows[fingerprint].code) for fingerprint in involved],
+        }
+        for fingerprint in involved:
+            by_fingerprint.setdefault(fingerprint, []).append(dict(stored))
+    return by_fingerprint
+
+
+def _merged_spans(first: list[list[int]], more: list[list[int]]) -> list[list[int]]:
+    """The spans of two extracted items that are one claim: the first's own span first, then
+    every other span once, in reading order."""
+    own = first[0]
+    rest = sorted({(a, b) for a, b in [*first[1:], *more] if [a, b] != own})
+    return [own, *([a, b] for a, b in rest)]
 
 
 def article_extract(*, article_id: int) -> ExtractionOutcome:
@@ -259,40 +365,66 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
     Claims are matched to earlier runs by fingerprint: new ones are created, untouched ones are
     refreshed, ones a reviewer has changed are left exactly as they are, and untouched ones the
     extractor no longer finds are dismissed by the system (with a history row), never deleted.
-    An extractor error marks the article failed with the reason; other errors propagate so the
-    task can retry or record them.
+    Findings (conclusions across claims, e.g. the year an anniversary places the meeting in, or a
+    conflict with the article's date) are stored on every claim they involve, touched ones
+    included: they are machine information, so refreshing them makes no new version and no
+    history row. An unchanged article writes no claim at all.
+
+    An extractor error marks the article failed with the reason; other errors (malformed
+    extractor output included) propagate so the task can retry or record them.
+
+    Queries: 2 before extraction (read, mark running), then in one transaction: lock the article,
+    lock and read its claims, at most one insert of new claims, one update of changed claims, one
+    update of claims whose findings alone changed, one insert of history rows, and the article's
+    update (plus the savepoint or transaction statements).
     """
-    article = Article.objects.only("id", "body").get(pk=article_id)
+    article = Article.objects.only("id", "body", "published_at").get(pk=article_id)
     Article.objects.filter(pk=article_id).update(
         extraction_status=Article.ExtractionStatus.RUNNING, updated_at=timezone.now()
     )
+    article_date: date | None = (
+        timezone.localdate(article.published_at) if article.published_at else None
+    )
     try:
-        extracted = extract_claims(article.body)
+        extraction = extract_article(article.body, article_date=article_date)
     except ExtractionError as exc:
         article_mark_failed(article_id=article_id, reason=str(exc))
         return ExtractionOutcome(failed=True)
 
+    # Findings name claims by index: fingerprints[index] is that claim's identity. The same
+    # statement twice (one fingerprint) is one claim, which keeps the spans of both.
+    fingerprints = [claim_fingerprint(item.text) for item in extraction.claims]
+    extracted: dict[str, dict[str, Any]] = {}
+    for item, fingerprint in zip(extraction.claims, fingerprints, strict=True):
+        data = _claim_machine_data(item)
+        _claim_machine_data_check(data, body_length=len(article.body))
+        first = extracted.setdefault(fingerprint, data)
+        if first is not data:
+            first["spans"] = _merged_spans(first["spans"], data["spans"])
+
     now = timezone.now()
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
-        existing = {c.fingerprint: c for c in Claim.objects.filter(article=article)}
-        seen: set[str] = set()
+        # Locked too: a reviewer's concurrent claim_update waits, and is then seen as touched,
+        # rather than being overwritten by the bulk update below.
+        existing = {
+            c.fingerprint: c for c in Claim.objects.select_for_update().filter(article=article)
+        }
         to_create: list[Claim] = []
         to_update: list[Claim] = []
         changes: list[ClaimChange] = []
         kept = 0
-        for item in extracted:
-            fingerprint = claim_fingerprint(item.text)
-            if fingerprint in seen:
-                continue  # the same statement twice in one article: one claim
-            seen.add(fingerprint)
-            data = _claim_machine_data(item)
+        for fingerprint, data in extracted.items():
             claim = existing.get(fingerprint)
             if claim is None:
                 claim = Claim(
                     team_id=article.team_id, article=article, fingerprint=fingerprint, **data
                 )
-                claim.full_clean(validate_constraints=False, validate_unique=False)
+                # Not the foreign keys: the article is locked above and the team is its team
+                # (checking them would cost two queries per claim).
+                claim.full_clean(
+                    exclude=["article", "team"], validate_constraints=False, validate_unique=False
+                )
                 to_create.append(claim)
             elif claim.is_touched:
                 kept += 1
@@ -312,7 +444,11 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
                     to_update.append(claim)
         dismissed = 0
         for fingerprint, claim in existing.items():
-            if fingerprint in seen or claim.is_touched or claim.status == Claim.Status.DISMISSED:
+            if (
+                fingerprint in extracted
+                or claim.is_touched
+                or claim.status == Claim.Status.DISMISSED
+            ):
                 continue
             changes.append(
                 _system_status_change(
@@ -325,13 +461,34 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
             to_update.append(claim)
             dismissed += 1
 
+        # Codes are set when a Claim is built, so new claims can be named before they are saved.
+        findings = _claim_findings(
+            findings=extraction.findings,
+            fingerprints=fingerprints,
+            rows={**existing, **{c.fingerprint: c for c in to_create}},
+        )
+        for claim in to_create:
+            claim.findings = findings.get(claim.fingerprint, [])
+        updating = {claim.pk for claim in to_update}
+        findings_only: list[Claim] = []
+        for fingerprint, claim in existing.items():
+            # A claim no longer found (or kept by a reviewer but no longer found) has none.
+            current = findings.get(fingerprint, [])
+            if claim.findings != current:
+                claim.findings = current
+                if claim.pk not in updating:
+                    findings_only.append(claim)
+
         Claim.objects.bulk_create(to_create)
         if to_update:
             for claim in to_update:
                 claim.updated_at = now
             Claim.objects.bulk_update(
-                to_update, [*_MACHINE_FIELDS, "status", "version", "updated_at"]
+                to_update, [*_MACHINE_FIELDS, "findings", "status", "version", "updated_at"]
             )
+        if findings_only:
+            # Not an edit: the version, updated_at and history of these claims stay as they are.
+            Claim.objects.bulk_update(findings_only, ["findings"])
         ClaimChange.objects.bulk_create(changes)
         article.extraction_status = Article.ExtractionStatus.DONE
         article.extraction_error = ""
@@ -347,7 +504,11 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
             ]
         )
     outcome = ExtractionOutcome(
-        created=len(to_create), updated=len(to_update) - dismissed, kept=kept, dismissed=dismissed
+        created=len(to_create),
+        updated=len(to_update) - dismissed,
+        kept=kept,
+        dismissed=dismissed,
+        findings_refreshed=len(findings_only),
     )
     logger.info("article.extracted", extra={"article_id": article_id, **outcome.as_log()})
     return outcome

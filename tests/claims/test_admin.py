@@ -344,3 +344,97 @@ class ClaimAdminReadabilityTests:
         assert "<li>Cuba (place)</li>" in html
         assert "<li>1960 → year 1960</li>" in html
         assert '"label": "PLACE"' not in html
+
+
+@pytest.mark.django_db
+class ClaimAdminFindingsTests:
+    @pytest.fixture
+    def seed_article(self, team, seed_text, django_capture_on_commit_callbacks):
+        from claims.services import article_ingest
+
+        with django_capture_on_commit_callbacks(execute=True):
+            return article_ingest(team=team, body=seed_text).article
+
+    def test_claim_page_shows_findings_linking_the_other_claims(self, admin_client, seed_article):
+        meeting = Claim.objects.get(article=seed_article, text__contains="65th anniversary")
+        founding = Claim.objects.get(article=seed_article, text__contains="ties with China in 1960")
+        html = admin_client.get(
+            reverse("admin:claims_claim_change", args=[meeting.pk])
+        ).content.decode()
+        assert "Info</strong>: The 65th anniversary" in html
+        assert f'<a href="{reverse("admin:claims_claim_change", args=[founding.pk])}">' in html
+        # Its own page is not linked from its own findings.
+        assert f'href="{reverse("admin:claims_claim_change", args=[meeting.pk])}"' not in html
+        # Spans and replacements, read-only and readable.
+        assert f"characters {meeting.start} to {meeting.end}: “This meeting" in html
+        assert "“the two nations” → “China and Cuba”" in html
+
+    def test_findings_block_costs_one_query(self, seed_article, django_assert_num_queries):
+        from django.contrib import admin as django_admin
+
+        from claims.admin import ClaimAdmin
+
+        meeting = Claim.objects.get(article=seed_article, text__contains="65th anniversary")
+        model_admin = ClaimAdmin(Claim, django_admin.site)
+        with django_assert_num_queries(1):  # the other claims' ids and wording
+            model_admin.findings_list(meeting)
+        without = ClaimFactory(article=seed_article)
+        with django_assert_num_queries(0):
+            assert str(model_admin.findings_list(without)) == "—"
+
+    def test_findings_are_escaped_and_conflicts_marked(self, admin_client, team):
+        other = ClaimFactory(article__team=team, text="The <b>other</b> claim.")
+        claim = ClaimFactory(
+            article=other.article,
+            findings=[
+                {
+                    "kind": "anniversary_conflict",
+                    "severity": "conflict",
+                    "message": "<script>alert(1)</script> cannot both be right.",
+                    "value": None,
+                    "claims": [str(other.code), "not-a-uuid"],
+                }
+            ],
+        )
+        html = admin_client.get(
+            reverse("admin:claims_claim_change", args=[claim.pk])
+        ).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; cannot both be right." in html
+        assert '<strong style="color: #ba2121">Conflict</strong>' in html
+        assert ">The &lt;b&gt;other&lt;/b&gt; claim.</a>" in html
+
+    def test_ambiguous_column_and_filter(self, admin_client, team):
+        ClaimFactory(article__team=team, text="He said the tax rose.", ambiguous=True)
+        ClaimFactory(article__team=team, text="Cuba recognised China in 1960.")
+        url = reverse("admin:claims_claim_changelist")
+        listing = admin_client.get(url).content.decode()
+        assert "column-ambiguous" in listing
+        filtered = admin_client.get(url, {"ambiguous__exact": "1"}).content.decode()
+        assert filtered.count('class="action-select"') == 1
+        assert "He said the tax rose." in filtered
+
+    def test_article_list_counts_claims_with_findings(self, admin_client, team):
+        article = ArticleFactory(team=team, title="Flagged article")
+        finding = {"kind": "k", "severity": "info", "message": "m", "value": None, "claims": []}
+        ClaimFactory(article=article, findings=[finding])
+        ClaimFactory(article=article, findings=[finding, finding])
+        ClaimFactory(article=article)
+        html = admin_client.get(reverse("admin:claims_article_changelist")).content.decode()
+        assert '<td class="field-claims_with_findings">2</td>' in html
+
+    def test_article_page_marks_every_span_of_a_restated_claim(self, admin_client, team):
+        body = "Cuba recognised China in 1960. Trade grew. Indeed, Cuba recognised China in 1960."
+        second = body.rindex("Cuba")
+        article = ArticleFactory(team=team, body=body)
+        ClaimFactory(
+            article=article,
+            start=0,
+            end=30,
+            text="Cuba recognised China in 1960.",
+            spans=[[0, 30], [second, len(body)]],
+        )
+        html = admin_client.get(
+            reverse("admin:claims_article_change", args=[article.pk])
+        ).content.decode()
+        assert html.count("<mark>Cuba recognised China in 1960.</mark>") == 2
