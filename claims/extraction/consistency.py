@@ -569,13 +569,31 @@ def _after_words(sentence: str, lo: int, hi: int, limit: int = 4) -> list[str]:
     return [m.group().lower() for m in _WORD.finditer(sentence, lo, hi)][:limit]
 
 
+# Words that end the noun phrase of a whole ("30% of registered voters | said ...").
+_WHOLE_ENDS = frozenset(
+    {
+        "said", "say", "says", "voted", "vote", "votes", "were", "was", "are", "is", "be",
+        "believe", "believed", "think", "thought", "have", "had", "has", "and", "or", "but",
+        "who", "that", "which", "support", "supported", "oppose", "opposed", "want", "wanted",
+        "agree", "agreed", "disagree", "disagreed", "in", "on", "at", "for", "to", "from", "by",
+    }
+)  # fmt: skip
+
+
 def _share_signature(words: list[str]) -> str:
-    """ "voted" for "54% voted yes"; "of:respondents" for "30% of respondents said ..."."""
+    """ "voted" for "54% voted yes"; "of:registered voters" for "30% of registered voters
+    said ..." (the whole's noun phrase, so "81% of overweight boys and 71% of overweight girls"
+    name two different wholes)."""
     if not words:
         return ""
     if words[0] == "of":
-        rest = [w for w in words[1:] if w not in {"the", "all", "those"}]
-        return "of:" + (rest[0] if rest else "")
+        phrase: list[str] = []
+        for word in words[1:]:
+            if word.lower() in _WHOLE_ENDS or len(phrase) == 4:
+                break
+            if word.lower() not in {"the", "all", "those"}:
+                phrase.append(word.lower())
+        return "of:" + " ".join(phrase)
     return words[0]
 
 

@@ -309,3 +309,27 @@ class ReferenceYearTests:
             "In 2023, the ministers met on the 65th anniversary of diplomatic relations.", FOUNDING
         )
         assert reference_year(claims, check_consistency(claims), None) is None
+
+
+class PercentWholesTests:
+    """Shares of differently qualified wholes are not summed."""
+
+    def test_shares_of_two_qualified_groups_are_not_one_whole(self) -> None:
+        from claims.extraction.pipeline import extract_article
+
+        text = (
+            "According to the CDC, 81% of overweight boys and 71% of overweight girls "
+            "believe they are just the right weight."
+        )
+        findings = extract_article(text, threshold=0.0).findings
+        assert [f for f in findings if f.kind == "percent_sum"] == []
+
+    def test_shares_of_the_same_group_still_add_up(self) -> None:
+        from claims.extraction.pipeline import extract_article
+
+        text = (
+            "In the poll, 64% of registered voters said yes and 52% of registered voters said no."
+        )
+        findings = extract_article(text, threshold=0.0).findings
+        assert [f.kind for f in findings] == ["percent_sum"]
+        assert findings[0].value == {"percents": [64.0, 52.0], "total": 116.0}
