@@ -108,6 +108,8 @@ class CheckworthinessModel:
             self.cue_weights = {str(k): float(v) for k, v in (desk.get("cues") or {}).items()}
         except (AttributeError, TypeError, ValueError) as exc:
             raise ModelError(f"malformed desk cue weights: {exc}") from None
+        # The most the desk cues can add: every cue with a positive weight fires.
+        self.cue_gain = sum(w for w in self.cue_weights.values() if w > 0)
         self.metadata = {k: v for k, v in payload.items() if k != "features"}
 
     def _margins(self, sentence: str) -> list[float]:

@@ -20,7 +20,16 @@ from .entities import find_entities
 from .errors import MAX_TEXT_CHARS, EmptyTextError, TextTooLargeError
 from .records import Entity, ExtractedClaim, Extraction, SentenceScore, Statement, Value
 from .scoring import cannot_pass, model_logit, quick_reject, score_analysed, score_statement
-from .text import INVISIBLE_CHARS, WORD_END, WORD_START, is_heading, split_sentences, word_pattern
+from .text import (
+    INVISIBLE_CHARS,
+    WORD_END,
+    WORD_START,
+    WordTest,
+    is_heading,
+    lower_tokens,
+    split_sentences,
+    word_pattern,
+)
 from .values import find_values, resolve_months
 
 _W = WORD_START
@@ -55,6 +64,17 @@ _RULE = _words("laws?", "bans?", "banned", "illegal", "legal", "prohibits?", "pr
                "regulations?", "requires?", "mandatory", "sanctions?")  # fmt: skip
 
 
+# The keyword rules of classify_claim, in the order they are checked.
+_KEYWORD_TYPES: tuple[tuple[str, WordTest], ...] = (
+    ("attribution", WordTest(_ATTRIBUTION)),
+    ("event", WordTest(_EVENT)),
+    ("relation", WordTest(_RELATION)),
+    ("causal", WordTest(_CAUSAL)),
+    ("prediction", WordTest(_PREDICTION)),
+    ("rule", WordTest(_RULE)),
+)
+
+
 def classify_claim(sentence: str, values: tuple[Value, ...] = ()) -> str:
     """A claim type from simple keyword rules, checked in order; ``"other"`` if none applies."""
     kinds = {v.kind for v in values}
@@ -62,18 +82,10 @@ def classify_claim(sentence: str, values: tuple[Value, ...] = ()) -> str:
         return "quantity"
     if kinds & {"year", "date", "anniversary", "duration", "month"}:
         return "temporal"
-    if _ATTRIBUTION.search(sentence):
-        return "attribution"
-    if _EVENT.search(sentence):
-        return "event"
-    if _RELATION.search(sentence):
-        return "relation"
-    if _CAUSAL.search(sentence):
-        return "causal"
-    if _PREDICTION.search(sentence):
-        return "prediction"
-    if _RULE.search(sentence):
-        return "rule"
+    tokens = lower_tokens(sentence)
+    for kind, test in _KEYWORD_TYPES:
+        if test.search(sentence, tokens):
+            return kind
     return "other"
 
 

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from .entities import find_entities
 from .model import shipped_model, sigmoid
 from .records import Entity, SentenceScore, Value
-from .text import WORD_END, WORD_START, remove_invisible, word_pattern
+from .text import WORD_END, WORD_START, WordTest, lower_tokens, remove_invisible, word_pattern
 from .values import find_values
 
 YES_THRESHOLD = 0.5
@@ -195,6 +195,11 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
 )
 
 
+# The cue patterns with their word-set pre-tests (see WordTest), in the order of CUES.
+_CUE_TESTS: tuple[tuple[str, WordTest], ...] = tuple(
+    (name, WordTest(pattern)) for name, pattern, _weight in CUES
+)
+
 _QUESTION = re.compile(r"\?[\"'\u201d\u2019)]*\s*$")
 
 
@@ -204,6 +209,7 @@ ARTICLE_RULES: dict[str, float] = {
     "opinion or interpretation": -1.5,
     "intent or forecast": -1.2,
 }
+_RULE_TESTS = tuple((name, test) for name, test in _CUE_TESTS if name in ARTICLE_RULES)
 _REJECTED = 0.0  # the score of a sentence rejected before analysis
 MODEL_CUE = "trained model"
 
@@ -234,7 +240,8 @@ def cue_names(s: str, values: Sequence[Value], inner_names: set[str]) -> list[st
         fired.append("number")
     if inner_names:
         fired.append(f"named entities: {min(len(inner_names), 3)}")
-    fired.extend(name for name, pattern, _weight in CUES if pattern.search(s) is not None)
+    tokens = lower_tokens(s)
+    fired.extend(name for name, test in _CUE_TESTS if test.search(s, tokens))
     if _QUESTION.search(s):
         fired.append("question")
     if len(s.split()) < 6:
@@ -314,10 +321,11 @@ def article_rules(s: str) -> list[tuple[str, float]]:
     fixed penalties (in logit units, set by hand on the seed article, the development text) keep
     them out. ``score`` (sentences alone) does not apply them.
     """
+    tokens = lower_tokens(s)
     return [
         (f"article: {name}", ARTICLE_RULES[name])
-        for name, pattern, _weight in CUES
-        if name in ARTICLE_RULES and pattern.search(s)
+        for name, test in _RULE_TESTS
+        if test.search(s, tokens)
     ]
 
 
@@ -331,8 +339,7 @@ def cannot_pass(logit: float, threshold: float) -> bool:
     every desk cue with a positive weight fired: its values and cues need not be computed."""
     if threshold <= 0.0:
         return False
-    gain = sum(w for w in shipped_model().cue_weights.values() if w > 0)
-    return sigmoid(logit + gain) < threshold
+    return sigmoid(logit + shipped_model().cue_gain) < threshold
 
 
 def score_analysed(

@@ -20,6 +20,138 @@ def word_pattern(*alternatives: str) -> re.Pattern[str]:
     return re.compile(WORD_START + "(?:" + "|".join(alternatives) + ")" + WORD_END, re.IGNORECASE)
 
 
+# Word-set pre-tests for word patterns. Searching a pattern of many alternatives behind a
+# look-behind costs a full regex attempt at every position; most sentences hold none of its
+# words. So a sentence's lower-cased tokens (maximal runs of word characters and hyphens, the
+# units WORD_START and WORD_END delimit) are collected once, and a pattern is searched only
+# when one of them is the key word (the longest word) of one of its alternatives. For a
+# case-insensitive pattern of single words the token test is the whole answer.
+_TOKEN_RUN = re.compile(r"[\w-]+")
+# Characters whose lower case is not one character, or whose case-insensitive regex match with
+# an ASCII letter differs from their lower case ("\u0130", dotless i, long s): tokens are not
+# used for text containing them (test_text checks every code point).
+CASE_UNSAFE_CHARS = "\u0130\u0131\u017f"
+
+
+def lower_tokens(text: str) -> frozenset[str] | None:
+    """The lower-cased tokens of ``text`` for :meth:`WordTest.search`, or ``None`` when ``text``
+    holds a character of :data:`CASE_UNSAFE_CHARS` (the tests then run the regex)."""
+    if not text.isascii() and any(ch in text for ch in CASE_UNSAFE_CHARS):
+        return None
+    return frozenset(_TOKEN_RUN.findall(text.lower()))
+
+
+def _split_alternatives(body: str) -> list[str] | None:
+    """``body`` split at its top-level ``|``; ``None`` if its brackets do not balance."""
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    for ch in body:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts if depth == 0 else None
+
+
+def _word_forms(word: str) -> set[str] | None:
+    """Every spelling (lower-cased) of one word of a regex alternative. Only a small subset of
+    regex syntax is understood: ASCII letters, ``[xy]`` letter classes, ``(?:ab|cd)`` groups of
+    letters, and a ``?`` after any of these; ``None`` for anything else or when the word may
+    be empty."""
+    forms = [""]
+    i = 0
+    while i < len(word):
+        if word.startswith("(?:", i):
+            close = word.find(")", i)
+            options = word[i + 3 : close].split("|")
+        elif word[i] == "[":
+            close = word.find("]", i)
+            options = list(word[i + 1 : close])
+        else:
+            close = i
+            options = [word[i]]
+        if close < 0 or not all(o.isascii() and o.isalpha() for o in options):
+            return None
+        i = close + 1
+        if word.startswith("?", i):
+            options = ["", *options]
+            i += 1
+        forms = [f + o for f in forms for o in options]
+    if "" in forms:
+        return None
+    return {f.lower() for f in forms}
+
+
+def _key_words(alternative: str) -> tuple[set[str], bool] | None:
+    """The spellings of the most distinctive (longest) word of a regex ``alternative`` whose
+    words are separated by ``\\s+``, and whether it has more than one word; ``None`` when
+    :func:`_word_forms` does not understand a word. Each word of a match is a whole token."""
+    words = [_word_forms(w) for w in alternative.split(r"\s+")]
+    if any(forms is None for forms in words):
+        return None
+    known = [forms for forms in words if forms is not None]
+    return max(known, key=lambda forms: min(map(len, forms))), len(known) > 1
+
+
+# A curly double quote as the last alternative, as written in a raw or a plain string.
+_QUOTE_ALTERNATIVES = ("|[\\u201c\\u201d]", "|[\u201c\u201d]")
+
+
+class WordTest:
+    """``pattern.search(text) is not None``, answered from :func:`lower_tokens` when it can be.
+
+    ``pattern`` is understood when it is ``WORD_START (?:alternatives) WORD_END``, optionally
+    followed by ``|[\u201c\u201d]`` (a curly double quote), with alternatives in the subset of
+    :func:`_key_words`; any other pattern is simply searched.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.words: frozenset[str] | None = None
+        self.exact = False
+        source = pattern.pattern
+        self.quotes = source.endswith(_QUOTE_ALTERNATIVES)
+        if self.quotes:
+            source = source[: source.rindex("|")]
+        head, tail = WORD_START + "(?:", ")" + WORD_END
+        if not (source.startswith(head) and source.endswith(tail)):
+            return
+        alternatives = _split_alternatives(source[len(head) : -len(tail)])
+        expanded = [_key_words(a) for a in alternatives or [""]]
+        if alternatives is None or any(e is None or not e[0] for e in expanded):
+            return
+        words: set[str] = set()
+        several = False
+        for item in expanded:
+            assert item is not None
+            words |= item[0]
+            several = several or item[1]
+        self.words = frozenset(words)
+        self.exact = bool(pattern.flags & re.IGNORECASE) and not several
+
+    def search(self, text: str, tokens: frozenset[str] | None) -> bool:
+        """Whether ``pattern`` matches ``text``; ``tokens`` is ``lower_tokens(text)``."""
+        if tokens is None or self.words is None:
+            return self.pattern.search(text) is not None
+        if self.words.isdisjoint(tokens):
+            if not (self.quotes and ("\u201c" in text or "\u201d" in text)):
+                return False
+            if self.exact:
+                return True
+        elif self.exact:
+            return True
+        return self.pattern.search(text) is not None
+
+
 # Characters that are not whitespace for ``str.isspace`` but carry no visible text: zero-width
 # spaces and joiners, the word joiner, the BOM, soft hyphen, and bidirectional marks, embeddings
 # and isolates (RTL text).
@@ -29,6 +161,7 @@ INVISIBLE_CHARS: frozenset[str] = frozenset(
 )
 _INVISIBLE_CLASS = "".join(sorted(INVISIBLE_CHARS))
 _DROP_INVISIBLE = {ord(ch): None for ch in INVISIBLE_CHARS}
+_INVISIBLE = re.compile("[" + _INVISIBLE_CLASS + "]")
 
 
 def remove_invisible(text: str) -> str:
@@ -36,7 +169,7 @@ def remove_invisible(text: str) -> str:
 
     For display and matching only: offsets into the result do not index the input.
     """
-    if text.isascii():
+    if text.isascii() or _INVISIBLE.search(text) is None:
         return text  # every invisible character is outside ASCII
     return text.translate(_DROP_INVISIBLE)
 
@@ -408,7 +541,7 @@ def is_heading(sentence: str, *, max_words: int = 12, title_ratio: float = 0.75)
     """
     if len(sentence) > max_words * 40:
         return False  # far too long to be a heading; also keeps hostile input cheap
-    s = sentence.translate(_DROP_INVISIBLE).strip()
+    s = remove_invisible(sentence).strip()
     if not s:
         return False
     body = s.rstrip(_CLOSER_CHARS)
