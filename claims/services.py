@@ -187,14 +187,20 @@ ARTICLE_EDITABLE = ("title", "url", "outlet", "published_at", "language")
 
 @transaction.atomic
 def article_update(*, article: Article, by: User | None, data: dict[str, Any]) -> Article:
-    """Change an article's metadata. Its team and text are fixed: claim offsets point into it."""
+    """Change an article's metadata. Its team and text are fixed: claim offsets point into it.
+
+    A new publication date queues extraction again: the extractor dates months without a year
+    and checks anniversaries against it, so the claims' values and findings depend on it."""
     unknown = set(data) - set(ARTICLE_EDITABLE)
     if unknown:
         raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} of an article.")
     require_edit(user=by, team=article.team)
     # Compare against the stored row, not the caller's (possibly already modified) instance.
     current = Article.objects.select_for_update().get(pk=article.pk)
+    date_before = current.published_at
     current, _ = model_update(instance=current, fields=ARTICLE_EDITABLE, data=data)
+    if current.published_at != date_before:
+        article_extraction_requeue(article=current, by=by)
     return current
 
 
