@@ -120,6 +120,19 @@ _REFERENCE_NOUNS = (
     "ministers", "nation", "countr", "region", "relationship", "partnership", "alliance",
     "cooperation", "friendship",
 )  # fmt: skip
+# A personal pronoun anywhere in a statement ("... when he was elected").
+_PERSONAL_PRONOUN = re.compile(r"(?<![\w-])(?:[Hh]e|[Ss]he|[Hh]im|[Hh]is|[Hh]er|[Hh]ers)(?![\w-])")
+
+
+def _dangling_pronoun(text: str, people: Sequence[str]) -> bool:
+    """Whether ``text`` uses he/she/him/his/her before naming any of ``people``: the statement
+    does not say who it is about, so it cannot be checked on its own."""
+    m = _PERSONAL_PRONOUN.search(text)
+    if m is None:
+        return False
+    return not any(0 <= text.find(name) < m.start() for name in people if name)
+
+
 _LEADING_PRONOUN = re.compile(r"(?P<pronoun>He|She|They)" + _E)
 _CAPITALISED = re.compile(r"(?<![\w-])[^\W\d_][\w\u2019'-]*")
 _EVENT_VERB = re.compile(
@@ -386,10 +399,13 @@ class Resolver:
             pieces.append(replacement)
             pos = m_end
             replacements.append(Replacement(self.text[span[0] : span[1]], *span, replacement))
-        if not replacements:
-            return Resolved(text, (), ambiguous)
-        pieces.append(text[pos:])
-        return Resolved("".join(pieces), tuple(replacements), ambiguous)
+        if replacements:
+            pieces.append(text[pos:])
+            text = "".join(pieces)
+        people = [e.text for e in entities if e.label == "PERSON"]
+        people.extend(r.replacement for r in replacements)
+        ambiguous = ambiguous or _dangling_pronoun(text, people)
+        return Resolved(text, tuple(replacements), ambiguous)
 
     def _references(self, text: str, entities: Sequence[Entity]) -> list[tuple[str, int, int, str]]:
         """(kind, start, end, phrase) of every reference in ``text``, in order, not overlapping."""

@@ -117,6 +117,27 @@ class PronounTests:
         ]
 
 
+class InnerPronounTests:
+    """A pronoun inside a statement that names no one before it: the claim is not
+    self-contained, so it is flagged rather than guessed."""
+
+    def test_pronoun_with_no_name_in_the_statement_is_ambiguous(self) -> None:
+        text = "Rescuers worked through the night. It took ten hours to dig him out."
+        resolved = resolved_text(text, "It took")
+        assert resolved.ambiguous
+        assert resolved.text == "It took ten hours to dig him out."
+
+    def test_pronoun_after_the_name_it_refers_to_is_clear(self) -> None:
+        text = "Rescuers worked through the night. Maria Lopez said she was tired."
+        resolved = resolved_text(text, "Maria Lopez said")
+        assert not resolved.ambiguous
+
+    def test_words_containing_pronouns_are_not_pronouns(self) -> None:
+        text = "The council met in Madrid. The theme of the hearing was the harbour."
+        resolved = resolved_text(text, "The theme")
+        assert not resolved.ambiguous
+
+
 class PlaceTests:
     def test_the_country_with_no_country_named_is_ambiguous(self) -> None:
         text = "The council met in March 2020. The country has since raised taxes by 3%."
