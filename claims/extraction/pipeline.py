@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from .atomic import split_statements
 from .consistency import check_consistency, reference_year
@@ -31,6 +32,8 @@ from .text import (
     word_pattern,
 )
 from .values import find_values, resolve_months
+
+_Spanned = TypeVar("_Spanned", Entity, Value)
 
 _W = WORD_START
 _E = WORD_END
@@ -114,32 +117,19 @@ def _relabel_people(entities: Sequence[Entity], people_words: set[str]) -> tuple
 
 @dataclass
 class _Kept:
-    start: int
-    end: int
+    """A sentence that passed the check-worthiness threshold: its score and values."""
+
     score: SentenceScore
-    entities: list[Entity]
     values: tuple[Value, ...]
 
 
-def _claim_values(
-    values: tuple[Value, ...], statement: Statement, wording: str
-) -> tuple[Value, ...]:
-    """The sentence's values that belong to this statement: inside its span and, when the
-    statement is a phrase cut from a longer sentence, named in its wording."""
+def _inside(found: Sequence[_Spanned], statement: Statement, wording: str) -> tuple[_Spanned, ...]:
+    """The sentence's entities or values that belong to this statement: inside its span and,
+    when the statement is a phrase cut from a longer sentence, named in its wording."""
     return tuple(
-        v
-        for v in values
-        if statement.start <= v.start and v.end <= statement.end and v.text in wording
-    )
-
-
-def _claim_entities(
-    entities: tuple[Entity, ...], statement: Statement, wording: str
-) -> tuple[Entity, ...]:
-    return tuple(
-        e
-        for e in entities
-        if statement.start <= e.start and e.end <= statement.end and e.text in wording
+        f
+        for f in found
+        if statement.start <= f.start and f.end <= statement.end and f.text in wording
     )
 
 
@@ -161,7 +151,6 @@ def extract_article(
     """
     _validate(text, threshold)
     resolver = Resolver(text)
-    kept: list[_Kept] = []
     people_words: set[str] = set()
     order: list[tuple[int, int, list[Entity], _Kept | None]] = []
     for start, end in split_sentences(text):
@@ -178,21 +167,20 @@ def extract_article(
             values = tuple(find_values(sentence, start))
             score = score_analysed(sentence, values, entities, start, logit=logit)
             if score.score >= threshold and score.score > 0.0:
-                item = _Kept(start, end, score, entities, values)
-                kept.append(item)
+                item = _Kept(score, values)
         order.append((start, end, entities, item))
     claims: list[ExtractedClaim] = []
     for start, end, entities, item in order:
         resolver.observe(start, end, entities)
         if item is None:
             continue
-        labelled = _relabel_people(item.entities, people_words)
+        labelled = _relabel_people(entities, people_words)
         for statement in split_statements(text, start, end, labelled):
             resolved = resolver.resolve(statement, labelled)
             score = score_statement(item.score, resolved.text)
             if score.score < threshold or score.score <= 0.0:
                 continue
-            values = _claim_values(item.values, statement, statement.text)
+            values = _inside(item.values, statement, statement.text)
             claims.append(
                 ExtractedClaim(
                     text=resolved.text,
@@ -201,7 +189,7 @@ def extract_article(
                     end=statement.end,
                     type=classify_claim(resolved.text, values),
                     checkworthiness=score.score,
-                    entities=_claim_entities(labelled, statement, statement.text),
+                    entities=_inside(labelled, statement, statement.text),
                     values=values,
                     spans=((statement.start, statement.end),),
                     ambiguous=resolved.ambiguous,
