@@ -30,6 +30,7 @@ from .entities import find_entities
 from .pipeline import extract_article
 from .scoring import score_sentence
 from .text import split_sentences
+from .training import confusion
 
 MATCH_OVERLAP = 0.5  # token F1 at which one of our statements matches a gold claim
 _TOKEN = re.compile(r"\w+")
@@ -43,9 +44,8 @@ def fold(text: str) -> str:
 
 
 def f1_scores(truth: Sequence[bool], predicted: Sequence[bool]) -> dict[str, float]:
-    tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t and p)
-    fp = sum(1 for t, p in zip(truth, predicted, strict=True) if p and not t)
-    fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t and not p)
+    """Precision, recall and F1 of the positive class, to four decimals."""
+    tp, fp, fn = confusion(truth, predicted)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

@@ -60,11 +60,17 @@ def read_claimbuster(path: Path | str) -> list[Labelled]:
     return rows
 
 
-def f1_positive(truth: Sequence[bool], predicted: Sequence[bool]) -> float:
-    """F1 of the positive class."""
+def confusion(truth: Sequence[bool], predicted: Sequence[bool]) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of the positive class."""
     tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t and p)
     fp = sum(1 for t, p in zip(truth, predicted, strict=True) if p and not t)
     fn = sum(1 for t, p in zip(truth, predicted, strict=True) if t and not p)
+    return tp, fp, fn
+
+
+def f1_positive(truth: Sequence[bool], predicted: Sequence[bool]) -> float:
+    """F1 of the positive class."""
+    tp, fp, fn = confusion(truth, predicted)
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
