@@ -612,16 +612,17 @@ _COUNT_HINTS = (
 )  # fmt: skip
 
 
-_HINT_PATTERNS: dict[int, re.Pattern[str]] = {}
+def _any_of(hints: Sequence[str]) -> re.Pattern[str]:
+    """One pattern that finds any of ``hints`` (a C-level scan instead of a loop of ``in``)."""
+    return re.compile("|".join(re.escape(h) for h in hints))
 
 
-def _any_in(text: str, hints: Sequence[str]) -> bool:
-    """Whether any of ``hints`` occurs in ``text`` (one C-level regex scan per hint list)."""
-    pattern = _HINT_PATTERNS.get(id(hints))
-    if pattern is None:
-        pattern = re.compile("|".join(re.escape(h) for h in hints))
-        _HINT_PATTERNS[id(hints)] = pattern
-    return pattern.search(text) is not None
+_CURRENCY_HINT = _any_of(_CURRENCY_HINTS)
+_PERCENT_HINT = _any_of(_PERCENT_HINTS)
+_DURATION_HINT = _any_of(_DURATION_HINTS)
+_ORDINAL_HINT = _any_of(_ORDINAL_HINTS)
+_MONTH_HINT = _any_of(_MONTH_NAMES)
+_COUNT_HINT = _any_of(_COUNT_HINTS)
 
 
 def _candidates(s: str) -> list[tuple[int, int, int, str, object]]:
@@ -637,27 +638,27 @@ def _candidates(s: str) -> list[tuple[int, int, int, str, object]]:
     if digits:
         add(0, _dates(s))
         add(1, _money_prefixed(s))
-    if _any_in(low, _CURRENCY_HINTS):
+    if _CURRENCY_HINT.search(low):
         add(1, _money_words(s))
-    if _any_in(low, _PERCENT_HINTS):
+    if _PERCENT_HINT.search(low):
         add(2, _percents(s))
     if "anniversar" in low:
         add(3, _anniversaries(s))
-    if _any_in(low, _DURATION_HINTS):
+    if _DURATION_HINT.search(low):
         add(4, _durations(s))
     if digits:
         add(5, _decades(s))
         add(6, _months_with_year_or_day(s))
         add(7, _ordinals(s))
-    if _any_in(low, _ORDINAL_HINTS):
+    if _ORDINAL_HINT.search(low):
         add(7, _ordinal_words(s))
     if digits:
         add(8, _years(s))
-    if _any_in(s, _MONTH_NAMES):
+    if _MONTH_HINT.search(s):
         add(9, _months(s))
     if digits:
         add(10, _counts(s))
-    if _any_in(low, _COUNT_HINTS):
+    if _COUNT_HINT.search(low):
         add(10, _count_words(s))
     if digits:
         add(11, _blockers(s))
