@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from .entities import is_nationality
+from .entities import is_nationality, name_parts
 from .records import Entity, ExtractedClaim, Finding, Value
 
 # How many claims (nearest first) a check looks at when pairing one claim with another.
@@ -756,16 +756,10 @@ def _compatible(a: frozenset[str], b: frozenset[str]) -> bool:
 def _canonical_people(titles: list[_Title]) -> dict[str, str]:
     """Map each name to the full name it stands for: a one-word name ("Chen") to the only
     longer name containing it ("Chen Yixin")."""
-    containing: dict[str, set[str]] = {}
-    for t in titles:
-        if " " in t.person:
-            for word in t.person.split():
-                containing.setdefault(word, set()).add(t.person)
-    mapping: dict[str, str] = {}
-    for t in titles:
-        matches = containing.get(t.person, set()) if " " not in t.person else {t.person}
-        mapping[t.person] = next(iter(matches)) if len(matches) == 1 else t.person
-    return mapping
+    parts = name_parts(t.person for t in titles)
+    return {
+        t.person: t.person if " " in t.person else parts.get(t.person, t.person) for t in titles
+    }
 
 
 def check_titles(claims: Sequence[ExtractedClaim]) -> list[Finding]:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from .entities import name_parts
 from .records import ExtractedClaim
 
 # Each claim is compared with at most this many earlier kept claims of its bucket.
@@ -82,14 +83,9 @@ class _Features:
 
 def _full_names(claims: Sequence[ExtractedClaim]) -> dict[str, str]:
     """One-word names ("Chen") -> the only multi-word PERSON name containing them."""
-    parts: dict[str, set[str]] = {}
-    for claim in claims:
-        for e in claim.entities:
-            if e.label == "PERSON" and " " in e.text.strip():
-                full = " ".join(e.text.split())
-                for part in full.split():
-                    parts.setdefault(part, set()).add(full)
-    return {part: next(iter(names)) for part, names in parts.items() if len(names) == 1}
+    return name_parts(
+        " ".join(e.text.split()) for claim in claims for e in claim.entities if e.label == "PERSON"
+    )
 
 
 def _is_modifier(sentence: str, start: int, end: int) -> bool:

@@ -22,6 +22,7 @@ Conventions (what callers can rely on):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .records import Entity
 from .values import MONTHS
@@ -574,3 +575,14 @@ def find_entities(sentence: str, offset: int = 0) -> list[Entity]:
             )
     found.sort(key=lambda e: e.start)
     return found
+
+
+def name_parts(full_names: Iterable[str]) -> dict[str, str]:
+    """Each word of a multi-word name ("Chen" of "Chen Yixin") -> that name, for the words that
+    belong to exactly one of ``full_names``; a word shared by two names maps to neither."""
+    containing: dict[str, set[str]] = {}
+    for full in full_names:
+        if " " in full:
+            for part in full.split():
+                containing.setdefault(part, set()).add(full)
+    return {part: next(iter(names)) for part, names in containing.items() if len(names) == 1}
