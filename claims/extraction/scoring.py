@@ -1,10 +1,11 @@
 """Check-worthiness: the trained model combined with what a news desk knows.
 
 The trained model (:mod:`claims.extraction.model`, ClaimBuster debates) gives a logit, already
-shifted so that its own decision threshold sits at 0. A news desk's cues then add to it, in logit
-units (see :data:`CUES`): opinion, speculation, analysis of intent and forecasts push a sentence
-down; dates, figures, offices, superlatives, quotes and reported events push it up. The sum goes
-through a sigmoid, so the score is in 0..1 and the label is ``"Yes"`` when it is at least 0.5.
+shifted so that its own decision threshold sits at 0. A news desk's cues (:data:`CUES`: dates,
+figures, offices, superlatives, quotes, reported events, opinion, speculation, forecasts,
+questions) then add their weights to it, in logit units. The sum goes through a sigmoid, so the
+score is in 0..1 and the label is ``"Yes"`` when it is at least 0.5. In article prose,
+:func:`article_rules` adds fixed penalties for speculation, opinion and forecasts.
 :func:`explain_sentence` lists the model's share and every cue that fired, for a reviewer to see.
 
 Which cues exist is desk knowledge written down here (ARCHITECTURE section 5); how much each
@@ -37,8 +38,9 @@ _E = WORD_END
 _words = word_pattern
 
 
-# name, pattern, weight in logit units. Each cue counts once per sentence, however often it matches.
-CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
+# name, pattern. Each cue counts once per sentence, however often it matches; its weight is
+# learned and ships in the model file (cue_weights).
+CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "office or title",
         _words(
@@ -58,7 +60,6 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             "official",
             "commissioner",
         ),
-        0.4,
     ),
     (
         "superlative or first",
@@ -85,7 +86,6 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             "worst",
             "record",
         ),
-        0.4,
     ),
     (
         "reported speech",
@@ -96,7 +96,6 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             + r"|[\u201c\u201d]",
             re.IGNORECASE,
         ),
-        0.3,
     ),
     (
         "event verb",
@@ -133,9 +132,8 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             "has\\s+invested",
             "coincided",
         ),
-        0.4,
     ),
-    ("anniversary", _words("anniversary", "anniversaries"), 0.5),
+    ("anniversary", _words("anniversary", "anniversaries")),
     (
         "speculation",
         # Case-sensitive so that the month "May" is not taken for the verb "may".
@@ -143,7 +141,6 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             _W + r"(?:[Cc]ould|may|[Mm]ight|[Ww]ould|[Pp]erhaps|[Pp]ossibly|[Pp]otential(?:ly)?|"
             r"(?:is|are)\s+likely\s+to|likely|undoubtedly)" + _E
         ),
-        -1.2,
     ),
     (
         "opinion or interpretation",
@@ -173,7 +170,6 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             "inadvertently",
             "ideological",
         ),
-        -1.2,
     ),
     (
         "intent or forecast",
@@ -190,14 +186,13 @@ CUES: tuple[tuple[str, re.Pattern[str], float], ...] = (
             "forecasts?",
             r"be\s+closely\s+watched",
         ),
-        -1.0,
     ),
 )
 
 
 # The cue patterns with their word-set pre-tests (see WordTest), in the order of CUES.
 _CUE_TESTS: tuple[tuple[str, WordTest], ...] = tuple(
-    (name, WordTest(pattern)) for name, pattern, _weight in CUES
+    (name, WordTest(pattern)) for name, pattern in CUES
 )
 
 _QUESTION = re.compile(r"\?[\"'\u201d\u2019)]*\s*$")
