@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=$${DEBUG:-1}
 DEMO_TEAM := Demo desk
 
-.PHONY: install run demo test lint typecheck check worker migrations clean
+.PHONY: install run demo test lint typecheck check worker lookup-worker migrations clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ install: $(BIN)/.installed
 demo: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py create_demo --team "$(DEMO_TEAM)"
+	$(RUN_ENV) $(BIN)/python manage.py load_library workbench/demo/library.jsonl --team "$(DEMO_TEAM)"
 	$(RUN_ENV) $(BIN)/python manage.py ingest workbench/demo/seed-china-cuba.txt --team "$(DEMO_TEAM)" \
 		--outlet "Demo" --url "https://example.org/demo/china-cuba"
 
@@ -40,9 +41,14 @@ migrations: install
 
 check: lint typecheck migrations test
 
-# A worker for every queue; run with DATABASE_URL and CELERY_BROKER_URL set (see README).
+# Workers; run with DATABASE_URL and CELERY_BROKER_URL set (see README). Extraction is CPU work
+# (processes); lookups wait on the network (threads, many at once). Run both.
 worker: install
-	$(BIN)/celery -A workbench worker -Q extract,lookup,fetch,default -l info --concurrency 2
+	$(BIN)/celery -A workbench worker -Q extract,default -l info --concurrency 2 -n extract@%h
+
+lookup-worker: install
+	$(BIN)/celery -A workbench worker -Q lookup,fetch -l info --pool threads --concurrency 32 \
+		-n lookup@%h
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

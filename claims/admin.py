@@ -22,8 +22,16 @@ from django.utils.safestring import SafeString
 from claims import services
 from claims.models import Article, Claim, ClaimChange, Comment
 from claims.selectors import article_with_claim_counts, article_with_finding_counts
-from sources.models import Evidence
-from sources.services import EVIDENCE_EDITABLE, evidence_add, evidence_remove, evidence_update
+from sources.models import Evidence, LookupRun
+from sources.services import (
+    EVIDENCE_EDITABLE,
+    evidence_add,
+    evidence_remove,
+    evidence_update,
+    lookup_article_start,
+    lookup_claim_start,
+    lookup_url_attach,
+)
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
 from workbench.exceptions import ApplicationError
 from workbench.services import user_can_edit
@@ -200,7 +208,7 @@ class ArticleAdmin(TeamScopedAdmin):
         ("Record", {"fields": ("code", "content_hash", "created_by", "created_at", "updated_at")}),
     )
     inlines = (ClaimInline,)
-    actions = ("rerun_extraction",)
+    actions = ("rerun_extraction", "rerun_lookups")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         return article_with_finding_counts(
@@ -277,6 +285,19 @@ class ArticleAdmin(TeamScopedAdmin):
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         _requeue_extraction(request, queryset)
 
+    @admin.action(description="Look up sources again for their claims")
+    def rerun_lookups(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        runs = 0
+        for article in queryset:
+            try:
+                runs += len(
+                    lookup_article_start(article_id=article.pk, force=True, by=acting_user(request))
+                )
+            except ApplicationError as exc:
+                messages.error(request, f"{article}: {exc.message}")
+        if runs:
+            messages.success(request, f"{runs} lookup(s) queued.")
+
 
 def _requeue_extraction(request: HttpRequest, articles: QuerySet[Article]) -> None:
     """Queue extraction again for each article the user may edit; report the rest."""
@@ -296,8 +317,8 @@ def _requeue_extraction(request: HttpRequest, articles: QuerySet[Article]) -> No
 
 class EvidenceInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Evidence
-    fields = ("source", "passage", "stance", "relevance", "origin", "created_by")
-    readonly_fields = ("origin", "created_by")
+    fields = ("source", "passage", "stance", "stance_reason", "relevance", "origin", "created_by")
+    readonly_fields = ("stance_reason", "origin", "created_by")
     autocomplete_fields = ("source",)
     extra = 1
 
@@ -324,6 +345,16 @@ class CommentInline(admin.TabularInline):  # type: ignore[type-arg]
         return False  # a discussion is a record: add, do not rewrite
 
 
+class LookupRunInline(ReadOnlyInline):
+    model = LookupRun
+    verbose_name = "lookup"
+    verbose_name_plural = "lookups (what each backend did)"
+    fields = ("backend", "status", "results_count", "attempts", "error", "url", "created_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LookupRun]:
+        return super().get_queryset(request).order_by("-created_at", "backend")
+
+
 class ClaimChangeInline(ReadOnlyInline):
     model = ClaimChange
     verbose_name = "change"
@@ -337,6 +368,13 @@ class ClaimChangeInline(ReadOnlyInline):
 class ClaimAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     # The version the reviewer loaded the form at; the service refuses the save if it moved on.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+    attach_url = forms.URLField(
+        required=False,
+        max_length=2000,
+        label="Attach a link",
+        help_text="Fetched, archived in the team's library and searched for passages in the "
+        "background; see Lookups below.",
+    )
 
     class Meta:
         model = Claim
@@ -419,6 +457,7 @@ class ClaimAdmin(TeamScopedAdmin):
         (None, {"fields": ("article", "team", "text", "sentence_in_context")}),
         ("Findings", {"fields": ("findings_list",)}),
         ("Review", {"fields": ("status", "verdict", "rationale", "assignee", "expected_version")}),
+        ("Evidence", {"fields": ("attach_url",)}),
         (
             "Machine",
             {
@@ -453,8 +492,8 @@ class ClaimAdmin(TeamScopedAdmin):
         ),
     )
     autocomplete_fields = ("assignee",)
-    inlines = (EvidenceInline, CommentInline, ClaimChangeInline)
-    actions = ("assign_to_me", "dismiss", "reopen", "rerun_extraction")
+    inlines = (EvidenceInline, LookupRunInline, CommentInline, ClaimChangeInline)
+    actions = ("assign_to_me", "dismiss", "reopen", "rerun_extraction", "rerun_lookups")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return super().get_queryset(request).defer("article__body")
@@ -575,6 +614,14 @@ class ClaimAdmin(TeamScopedAdmin):
             messages.error(request, f"Not saved: {error_text(exc)}{detail}")
             return
         obj.version = saved.version
+        link = form.cleaned_data.get("attach_url")
+        if link:
+            try:
+                lookup_url_attach(claim=saved, url=link, by=acting_user(request))
+            except (ApplicationError, ValidationError) as exc:
+                messages.error(request, f"Link not attached: {error_text(exc)}")
+            else:
+                messages.success(request, f"Fetching {link} in the background.")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:
@@ -658,6 +705,17 @@ class ClaimAdmin(TeamScopedAdmin):
     @admin.action(description="Reopen dismissed claims")
     def reopen(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         self._bulk(request, queryset, "reopen")
+
+    @admin.action(description="Look up sources again")
+    def rerun_lookups(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        runs = 0
+        for claim in queryset.select_related("team"):
+            try:
+                runs += len(lookup_claim_start(claim=claim, by=acting_user(request)))
+            except ApplicationError as exc:
+                messages.error(request, f"{claim}: {exc.message}")
+        if runs:
+            messages.success(request, f"{runs} lookup(s) queued.")
 
     @admin.action(description="Re-run extraction of their articles")
     def rerun_extraction(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:

@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError
 
 from claims import services
 from claims.models import Article
+from sources.services import lookup_article_start
 
 logger = get_task_logger(__name__)
 
@@ -45,3 +46,8 @@ def article_extract(article_id: int) -> None:
         logger.info("article.extract_skipped", extra={"article_id": article_id, "why": "deleted"})
         return
     logger.info("article.extract_done", extra={"article_id": article_id, **outcome.as_log()})
+    if not outcome.failed:
+        # One lookup task per (claim, backend), sent once the runs are committed; claims that
+        # already had their lookups (extraction ran again) are left alone.
+        runs = lookup_article_start(article_id=article_id)
+        logger.info("article.lookups_queued", extra={"article_id": article_id, "runs": len(runs)})

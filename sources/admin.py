@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sources.models import Evidence, LookupRun, Source
+from sources.models import Evidence, LibraryItem, LookupRun, Source
 from sources.services import (
     evidence_add,
     evidence_remove,
     evidence_update,
+    library_add,
+    lookup_claim_start,
     source_update,
     source_upsert,
 )
@@ -56,6 +58,46 @@ class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         obj.pk, obj.url = saved.pk, saved.url
 
 
+@admin.register(LibraryItem)
+class LibraryItemAdmin(TeamScopedAdmin):
+    """A team's library: what it loaded (load_library) or attached to claims. Searched first."""
+
+    list_display = ("source_title", "publisher", "team", "origin", "added_by", "created_at")
+    list_filter = ("team", "origin", "source__kind")
+    list_select_related = ("source", "team", "added_by")
+    search_fields = ("source__title", "source__publisher", "source__url")
+    autocomplete_fields = ("source",)
+    readonly_fields = ("added_by", "created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[LibraryItem]:
+        return super().get_queryset(request).defer("source__archived_text")
+
+    @admin.display(description="source", ordering="source__title")
+    def source_title(self, obj: LibraryItem) -> str:
+        return str(obj.source)
+
+    @admin.display(description="publisher", ordering="source__publisher")
+    def publisher(self, obj: LibraryItem) -> str:
+        return obj.source.publisher
+
+    def save_model(self, request: HttpRequest, obj: LibraryItem, form: Any, change: bool) -> None:
+        if change:
+            return  # an item only links a team to a source; nothing to edit
+        try:
+            saved, created = library_add(
+                team=obj.team, source=obj.source, by=acting_user(request), origin="reviewer"
+            )
+        except ApplicationError as exc:
+            messages.error(request, f"Not added: {exc.message}")
+            return
+        obj.pk = saved.pk
+        if not created:
+            messages.warning(request, "This source was already in the team's library.")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(TeamScopedAdmin):
     team_lookup = "claim__team"
@@ -64,6 +106,7 @@ class EvidenceAdmin(TeamScopedAdmin):
         "claim",
         "source",
         "stance",
+        "stance_reason",
         "relevance",
         "origin",
         "created_at",
@@ -73,7 +116,15 @@ class EvidenceAdmin(TeamScopedAdmin):
     search_fields = ("passage", "claim__text", "source__title", "source__url")
     autocomplete_fields = ("source",)
     raw_id_fields = ("claim",)
-    readonly_fields = ("code", "passage_hash", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "code",
+        "passage_hash",
+        "stance_reason",
+        "details",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
         return super().get_queryset(request).defer("source__archived_text")
@@ -137,6 +188,7 @@ class LookupRunAdmin(TeamScopedAdmin):
     )
     list_filter = ("status", "backend")
     list_select_related = ("claim",)
+    actions = ("run_again",)
     search_fields = ("claim__text", "backend", "error")
     readonly_fields = [f.name for f in LookupRun._meta.fields]
 
@@ -146,3 +198,15 @@ class LookupRunAdmin(TeamScopedAdmin):
     @admin.display(description="duration (ms)")
     def duration(self, obj: LookupRun) -> int | None:
         return obj.duration_ms
+
+    @admin.action(description="Run these lookups again")
+    def run_again(self, request: HttpRequest, queryset: QuerySet[LookupRun]) -> None:
+        claims = {run.claim for run in queryset.select_related("claim__team")}
+        runs = 0
+        for claim in claims:
+            try:
+                runs += len(lookup_claim_start(claim=claim, by=acting_user(request)))
+            except ApplicationError as exc:
+                messages.error(request, f"{claim}: {exc.message}")
+        if runs:
+            messages.success(request, f"{runs} lookup(s) queued for {len(claims)} claim(s).")

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models import Claim
-from workbench.models import BaseModel
+from workbench.models import BaseModel, Team
 
 
 class Source(BaseModel):
@@ -53,6 +53,40 @@ class Source(BaseModel):
         return self.title or self.url
 
 
+class LibraryItem(BaseModel):
+    """A source in a team's own library: searched first for every claim (ARCHITECTURE §6).
+
+    Full-text search runs over the Source's title and archived text: PostgreSQL keeps a stored,
+    generated ``tsvector`` column with a GIN index; SQLite keeps an FTS5 table in step by
+    triggers. Both are created by migration 0002 and are invisible to the ORM (see
+    ``sources.selectors.library_search``).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="library")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="library_items")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="library_items_added",
+    )
+    # Why it is in the library: "import" (load_library), "reviewer" (a link attached to a claim).
+    origin = models.CharField(max_length=32, default="import")
+
+    class Meta:
+        ordering = ["team_id", "-created_at", "-id"]
+        constraints = [
+            # Also serves "a team's library" (team leads) and the search's join on (team, source).
+            models.UniqueConstraint(
+                fields=["team", "source"], name="sources_libraryitem_unique_team_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} in {self.team_id}"
+
+
 class Evidence(BaseModel):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "Supports"
@@ -70,7 +104,12 @@ class Evidence(BaseModel):
     passage_start = models.PositiveIntegerField(null=True, blank=True)
     passage_end = models.PositiveIntegerField(null=True, blank=True)
     stance = models.CharField(max_length=16, choices=Stance.choices, default=Stance.NEUTRAL)
+    # Why the machine gave that stance, in one line a person can check against the passage
+    # ("passage says 28 September 1960; claim says 1960"). Empty for a reviewer's own stance.
+    stance_reason = models.CharField(max_length=500, blank=True)
     relevance = models.FloatField(default=0.0)
+    # What else the backend said: a fact-check's rating and claimant, a Wikidata property ...
+    details = models.JSONField(default=dict, blank=True)
     # Which lookup backend found it ("library", "wikipedia", ...) or "reviewer".
     origin = models.CharField(max_length=32)
     created_by = models.ForeignKey(
@@ -119,6 +158,15 @@ class LookupRun(BaseModel):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lookup_runs")
     backend = models.CharField(max_length=32)
+    # The link to fetch, for the "url" backend (a reviewer attached it); empty for searches.
+    url = models.URLField(max_length=2000, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lookup_runs_requested",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
@@ -132,6 +180,10 @@ class LookupRun(BaseModel):
             models.CheckConstraint(
                 condition=Q(status__in=["queued", "running", "succeeded", "failed", "skipped"]),
                 name="sources_lookuprun_status_valid",
+            ),
+            # A link fetch knows its link.
+            models.CheckConstraint(
+                condition=~Q(backend="url") | ~Q(url=""), name="sources_lookuprun_url_has_link"
             ),
         ]
         indexes = [

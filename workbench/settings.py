@@ -45,6 +45,16 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
+def envfloat(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -223,12 +233,61 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # longest task so a slow task is not run twice while still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Separate queues so slow lookups never starve extraction (ARCHITECTURE §8).
+# Separate queues so slow lookups never starve extraction (ARCHITECTURE §8). Link fetches are
+# lookup runs sent to the "fetch" queue explicitly (sources.services.lookups).
 CELERY_TASK_ROUTES = {
     "claims.*": {"queue": "extract"},
     "sources.lookup_*": {"queue": "lookup"},
-    "sources.fetch_*": {"queue": "fetch"},
 }
+
+# --- Redis: cache and shared rate limits --------------------------------------------------------
+# REDIS_URL, or the broker when it is Redis. Unset: a per-process memory cache and rate limits
+# (the embedded default has one process).
+REDIS_URL = os.environ.get("REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- lookups (ARCHITECTURE §6) --------------------------------------------------------------------
+# Backends run for every new claim, in this order; "url" runs only when a reviewer attaches a link.
+LOOKUP_BACKENDS = envlist("LOOKUP_BACKENDS", ["library", "wikipedia", "wikidata", "factcheck"])
+LOOKUP_LANGUAGE = os.environ.get("LOOKUP_LANGUAGE", "en")
+LOOKUP_USER_AGENT = os.environ.get(
+    "LOOKUP_USER_AGENT",
+    "FactCheckWorkbench/0.4 (open-source newsroom fact-checking; evidence lookups for claims)",
+)
+LOOKUP_CONNECT_TIMEOUT = envfloat("LOOKUP_CONNECT_TIMEOUT", 3.0)
+LOOKUP_READ_TIMEOUT = envfloat("LOOKUP_READ_TIMEOUT", 10.0)
+# Longest one request may take, retries and backoff included.
+LOOKUP_DEADLINE = envfloat("LOOKUP_DEADLINE", 25.0)
+LOOKUP_ATTEMPTS = envint("LOOKUP_ATTEMPTS", 3)
+LOOKUP_MAX_BYTES = envint("LOOKUP_MAX_BYTES", 5_000_000)
+# Requests per backend, shared by every worker through Redis when REDIS_URL is set.
+LOOKUP_RATE_LIMITS = dict(
+    item.split("=", 1)
+    for item in envlist(
+        "LOOKUP_RATE_LIMITS", ["wikipedia=20/second", "wikidata=20/second", "factcheck=5/second"]
+    )
+)
+LOOKUP_CACHE_SECONDS = envint("LOOKUP_CACHE_SECONDS", 6 * 3600)
+# After a backend fails to reach its service, further runs fail at once for this long (they
+# say so) instead of each waiting out its own timeouts.
+LOOKUP_CIRCUIT_SECONDS = envint("LOOKUP_CIRCUIT_SECONDS", 60)
+# host:port pairs exempt from the SSRF guard (a mirror inside the newsroom, test servers).
+LOOKUP_ALLOW_HOSTS = envlist("LOOKUP_ALLOW_HOSTS", [])
+WIKIPEDIA_API_URL = os.environ.get("WIKIPEDIA_API_URL", "https://{lang}.wikipedia.org/w/api.php")
+WIKIDATA_API_URL = os.environ.get("WIKIDATA_API_URL", "https://www.wikidata.org/w/api.php")
+FACTCHECK_TOOLS_API_URL = os.environ.get(
+    "FACTCHECK_TOOLS_API_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"
+)
+# Google Fact Check Tools: the backend is skipped (and says so) without a key.
+FACTCHECK_TOOLS_API_KEY = envsecret("FACTCHECK_TOOLS_API_KEY")
 
 # --- REST framework (the API arrives with its own issue; deny by default from day one) -----------
 REST_FRAMEWORK = {

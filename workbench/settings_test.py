@@ -24,3 +24,7 @@ CSRF_COOKIE_SECURE = False
 # Serve static files from the apps (no collectstatic before tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Lookups: only the team library unless a test points a backend at a fake server (tests never
+# reach the real Wikipedia, Wikidata or Google).
+LOOKUP_BACKENDS = ["library"]
+FACTCHECK_TOOLS_API_KEY = None

@@ -103,7 +103,7 @@ class ClaimAdminChangeTests:
             "assignee": claim.assignee_id or "",
             "expected_version": claim.version,
         }
-        for prefix in ("evidence", "comments", "changes"):
+        for prefix in ("evidence", "lookup_runs", "comments", "changes"):
             data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
         data.update(changes)
         return data

@@ -1,4 +1,4 @@
-"""Writes for sources and evidence. Lookups (backends, runs) arrive with their own issue."""
+"""Writes for sources (the shared archive) and evidence (passages linked to claims)."""
 
 from __future__ import annotations
 
@@ -103,9 +103,11 @@ def evidence_add(
     passage: str,
     origin: str,
     stance: str = Evidence.Stance.NEUTRAL,
+    stance_reason: str = "",
     relevance: float = 0.0,
     passage_start: int | None = None,
     passage_end: int | None = None,
+    details: dict[str, Any] | None = None,
     created_by: User | None = None,
 ) -> tuple[Evidence, bool]:
     """Link a passage of a source to a claim. The same passage twice is one row: (row, created)."""
@@ -123,8 +125,10 @@ def evidence_add(
         passage_start=passage_start,
         passage_end=passage_end,
         stance=stance,
+        stance_reason=stance_reason[:500],
         relevance=relevance,
         origin=origin,
+        details=details or {},
         created_by=created_by,
     )
     evidence.full_clean(validate_constraints=False)
