@@ -231,7 +231,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers an unacknowledged (acks_late) task after this many seconds; it must exceed the
 # longest task so a slow task is not run twice while still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often a worker looks for tasks whose worker died (kombu's defaults: every 10 s, scanning
+    # one time in 10); abandoned tasks come back after visibility_timeout plus up to this.
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so slow lookups never starve extraction (ARCHITECTURE §8). Link fetches are
 # lookup runs sent to the "fetch" queue explicitly (sources.services.lookups).

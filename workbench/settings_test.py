@@ -28,3 +28,5 @@ WHITENOISE_AUTOREFRESH = True
 # reach the real Wikipedia, Wikidata or Google).
 LOOKUP_BACKENDS = ["library"]
 FACTCHECK_TOOLS_API_KEY = None
+# A per-process cache: tests clear it freely, and it must never be the broker's Redis database.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

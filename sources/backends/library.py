@@ -25,13 +25,14 @@ class LibraryDocument:
     rank: float
 
 
-LibrarySearch = Callable[[Sequence[str], int], Sequence[LibraryDocument]]
+# search(terms, limit): None lets the database pick its own number of candidates.
+LibrarySearch = Callable[[Sequence[str], int | None], Sequence[LibraryDocument]]
 
 
 class LibraryBackend:
     name = "library"
 
-    def __init__(self, *, search: LibrarySearch, limit: int = 50) -> None:
+    def __init__(self, *, search: LibrarySearch, limit: int | None = None) -> None:
         self._search = search
         self._limit = limit
 

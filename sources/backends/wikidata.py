@@ -8,6 +8,10 @@ Requests to the Wikibase action API (``https://www.wikidata.org/w/api.php``):
 3. ``wbgetentities`` with ``props=labels`` for the items and properties the chosen statements
    refer to, in batches of 50 (the API's limit).
 
+Each step needs the one before, but the requests within a step do not: the searches of step 1
+(and the batches of steps 2 and 3) go out together, up to ``parallel`` at once, so a lookup waits
+for three round trips whatever the number of entities.
+
 Only statements with a date (a time value, or a start/end/point-in-time qualifier) are turned into
 passages, and only those that touch the claim: their value is another entity of the claim (Cuba's
 diplomatic relation *with China* when the claim names China) or one of their dates falls in a year
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .base import Candidate, ClaimQuery, PermanentError
+from .fanout import DEFAULT_PARALLEL, map_ordered
 from .wikipedia import check_api_reply
 
 if TYPE_CHECKING:
@@ -130,7 +135,10 @@ class _Statement:
 
 
 class WikidataBackend:
-    """Dated statements about the claim's entities, as readable one-line passages."""
+    """Dated statements about the claim's entities, as readable one-line passages.
+
+    Up to ``parallel`` requests of one step run at once (1: one after another).
+    """
 
     name = "wikidata"
 
@@ -144,6 +152,7 @@ class WikidataBackend:
         max_entities: int = 4,
         max_subjects: int = 3,
         max_statements: int = 8,
+        parallel: int = DEFAULT_PARALLEL,
     ) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9-]{1,15}", language):
             raise ValueError(f"wikidata: bad language code {language!r}")
@@ -154,6 +163,7 @@ class WikidataBackend:
         self.max_entities = max_entities
         self.max_subjects = max_subjects
         self.max_statements = max_statements
+        self.parallel = max(1, parallel)
 
     # -- the lookup ------------------------------------------------------------------------------
 
@@ -163,7 +173,8 @@ class WikidataBackend:
         names = names[: self.max_entities]
         if not names:
             return []
-        hits = {name: self._search_entity(name) for name in names}
+        found = map_ordered(self._search_entity, names, parallel=self.parallel, name=self.name)
+        hits = dict(zip(names, found, strict=True))
         subjects: list[str] = []
         for name in names:
             if hits[name] and hits[name][0] not in subjects:
@@ -201,29 +212,40 @@ class WikidataBackend:
         return ids
 
     def _get_entities(self, ids: list[str], *, props: str) -> dict[str, dict[str, Any]]:
+        batches = [
+            ids[start : start + MAX_IDS_PER_REQUEST]
+            for start in range(0, len(ids), MAX_IDS_PER_REQUEST)
+        ]
         out: dict[str, dict[str, Any]] = {}
-        languages = "|".join(dict.fromkeys([self.language, "en"]))
-        for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
-            batch = ids[start : start + MAX_IDS_PER_REQUEST]
-            payload = self._get(
-                {
-                    "action": "wbgetentities",
-                    "ids": "|".join(batch),
-                    "props": props,
-                    "languages": languages,
-                    "format": "json",
-                }
-            )
-            entities = payload.get("entities")
-            if not isinstance(entities, dict):
-                raise PermanentError(f"{self.name}: unexpected payload: no entities object")
-            for qid, entity in entities.items():
-                if not isinstance(entity, dict):
-                    raise PermanentError(
-                        f"{self.name}: unexpected payload: entity is not an object"
-                    )
-                if "missing" not in entity:
-                    out[str(qid)] = entity
+        for found in map_ordered(
+            lambda batch: self._get_entity_batch(batch, props=props),
+            batches,
+            parallel=self.parallel,
+            name=self.name,
+        ):
+            out.update(found)
+        return out
+
+    def _get_entity_batch(self, ids: list[str], *, props: str) -> dict[str, dict[str, Any]]:
+        """One ``wbgetentities`` request (at most 50 ids), checked; missing entities left out."""
+        payload = self._get(
+            {
+                "action": "wbgetentities",
+                "ids": "|".join(ids),
+                "props": props,
+                "languages": "|".join(dict.fromkeys([self.language, "en"])),
+                "format": "json",
+            }
+        )
+        entities = payload.get("entities")
+        if not isinstance(entities, dict):
+            raise PermanentError(f"{self.name}: unexpected payload: no entities object")
+        out: dict[str, dict[str, Any]] = {}
+        for qid, entity in entities.items():
+            if not isinstance(entity, dict):
+                raise PermanentError(f"{self.name}: unexpected payload: entity is not an object")
+            if "missing" not in entity:
+                out[str(qid)] = entity
         return out
 
     def _labels(self, ids: Iterable[str]) -> dict[str, str]:

@@ -9,6 +9,8 @@ Two kinds of request to the action API (``https://{lang}.wikipedia.org/w/api.php
    ``exintro``, the lead section alone), and the dated detail a claim turns on ("established
    diplomatic relations on 28 September 1960") is usually in the body, not the lead. A few small
    requests for whole documents beat one request for leads; the shared ranker cuts the passages.
+   The extract requests do not depend on each other and go out together (up to ``parallel`` at
+   once), so a lookup waits for two round trips (search, extracts), or three with the fallback.
 
 Candidates are whole documents: ``text`` is the article, ``passage`` is left empty.
 """
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .base import Candidate, ClaimQuery, PermanentError, TransientError
+from .fanout import DEFAULT_PARALLEL, map_ordered
 
 if TYPE_CHECKING:
     from .http import HttpClient
@@ -156,7 +159,8 @@ class WikipediaBackend:
     """MediaWiki search + TextExtracts on one language edition.
 
     ``api_url`` is a template with ``{lang}``; ``search_limit`` results are asked for and the top
-    ``extract_pages`` of them fetched whole; ``max_chars`` caps each article's text.
+    ``extract_pages`` of them fetched whole; ``max_chars`` caps each article's text. Up to
+    ``parallel`` extracts are fetched at once (1: one after another).
     """
 
     name = "wikipedia"
@@ -170,6 +174,7 @@ class WikipediaBackend:
         search_limit: int = 5,
         extract_pages: int = 3,
         max_chars: int = 200_000,
+        parallel: int = DEFAULT_PARALLEL,
     ) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9-]{1,15}", language):
             raise ValueError(f"wikipedia: bad language code {language!r}")
@@ -179,6 +184,7 @@ class WikipediaBackend:
         self.search_limit = max(1, min(search_limit, 50))
         self.extract_pages = max(1, min(extract_pages, self.search_limit))
         self.max_chars = max_chars
+        self.parallel = max(1, parallel)
 
     def search(self, query: ClaimQuery) -> list[Candidate]:
         titles: list[str] = []
@@ -186,12 +192,13 @@ class WikipediaBackend:
             titles = self._search_titles(search_text)
             if titles:
                 break
-        candidates: list[Candidate] = []
-        for rank, title in enumerate(titles[: self.extract_pages]):
-            candidate = self._extract(title, rank)
-            if candidate is not None:
-                candidates.append(candidate)
-        return candidates
+        extracted = map_ordered(
+            lambda ranked: self._extract(ranked[1], ranked[0]),
+            enumerate(titles[: self.extract_pages]),
+            parallel=self.parallel,
+            name=self.name,
+        )
+        return [candidate for candidate in extracted if candidate is not None]
 
     def _get(self, params: dict[str, str]) -> dict[str, Any]:
         payload = self.client.get_json(self.api_url, params=params, backend=self.name)

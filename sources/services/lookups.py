@@ -21,10 +21,11 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from claims.models import Article, Claim
+from sources.assessment.ranking import CorpusStats
 from sources.assessment.select import AssessedPassage, assess_candidates
 from sources.assessment.suggestion import EvidenceView, suggest
 from sources.backends.base import (
@@ -42,7 +43,7 @@ from sources.backends.ratelimit import RateLimiter
 from sources.backends.url import UrlBackend
 from sources.backends.wikidata import WikidataBackend
 from sources.backends.wikipedia import WikipediaBackend
-from sources.models import Evidence, LookupRun, Source
+from sources.models import Evidence, LibraryItem, LookupRun, Source
 from sources.selectors import library_search
 from sources.services.evidence import evidence_add, source_upsert, url_normalise
 from sources.services.library import library_add, published_parse
@@ -104,7 +105,7 @@ def _http_client() -> HttpClient:
 
 
 def _library_search(team_id: int) -> Any:
-    def search(terms: Sequence[str], limit: int) -> list[LibraryDocument]:
+    def search(terms: Sequence[str], limit: int | None) -> list[LibraryDocument]:
         return [
             LibraryDocument(
                 url=source.url,
@@ -119,6 +120,35 @@ def _library_search(team_id: int) -> Any:
         ]
 
     return search
+
+
+_stats_lock = threading.Lock()
+_stats: dict[int, tuple[tuple[int, Any], CorpusStats]] = {}
+
+
+def library_stats(*, team_id: int) -> CorpusStats | None:
+    """Document frequencies over a team's whole library, for ranking the library search's
+    candidates (the candidates alone make common words look rare). Kept per process and
+    rebuilt when the library grows; None for an empty library."""
+    marker = LibraryItem.objects.filter(team_id=team_id).aggregate(
+        n=Count("id"), last=Max("created_at")
+    )
+    if not marker["n"]:
+        return None
+    key = (marker["n"], marker["last"])
+    with _stats_lock:
+        cached = _stats.get(team_id)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    rows = (
+        Source.objects.filter(library_items__team_id=team_id)
+        .values_list("title", "archived_text")
+        .order_by()
+    )
+    stats = CorpusStats.from_texts(f"{title}\n{text}" for title, text in rows.iterator(500))
+    with _stats_lock:
+        _stats[team_id] = (key, stats)
+    return stats
 
 
 def backend_build(name: str, *, team_id: int) -> Backend:
@@ -352,11 +382,36 @@ def lookup_run_execute(*, run_id: int) -> RunOutcome:
         return _finish(run_id, LookupRun.Status.FAILED, error=str(exc))
     except BackendError as exc:
         return _finish(run_id, LookupRun.Status.FAILED, error=str(exc))
-    assessed = assess_candidates(query, candidates, origin=backend_name)
+    # The article's year lets "the 65th anniversary" be checked against a founding date.
+    published = (
+        Article.objects.filter(pk=run.claim.article_id)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    assessed = assess_candidates(
+        query,
+        candidates,
+        origin=backend_name,
+        reference_year=published.year if published else None,
+        stats=library_stats(team_id=run.claim.team_id) if backend_name == "library" else None,
+    )
+    # Sources first, each in its own short transaction and in URL order: they are an archive
+    # shared by every claim and team, and runs holding their locks while locking others (in
+    # whatever order their passages came) deadlock under a fan-out.
+    first_of_url: dict[str, Candidate] = {}
+    for item in assessed:
+        first_of_url.setdefault(item.candidate.url, item.candidate)
+    sources = {url: _source_for(first_of_url[url]) for url in sorted(first_of_url)}
+    if backend_name == URL_BACKEND:
+        for source in sources.values():
+            library_add(team=run.claim.team, source=source, by=None, origin="reviewer")
     with transaction.atomic():
+        # The claim is locked before its evidence is written: runs of one claim take turns,
+        # and the suggestion they leave is computed from all of it.
+        Claim.objects.select_for_update().filter(pk=run.claim_id).order_by().only("id").first()
         created = 0
         for item in assessed:
-            _, was_created = _evidence_store(run, item)
+            _, was_created = _evidence_store(run, item, sources[item.candidate.url])
             created += was_created
         outcome = _finish(run_id, LookupRun.Status.SUCCEEDED, results=len(assessed))
         claim_suggestion_refresh(claim_id=run.claim_id)
@@ -379,15 +434,12 @@ def _source_for(candidate: Candidate) -> Source:
     return source_upsert(url=candidate.url, **fields)
 
 
-def _evidence_store(run: LookupRun, item: AssessedPassage) -> tuple[Evidence, bool]:
+def _evidence_store(run: LookupRun, item: AssessedPassage, source: Source) -> tuple[Evidence, bool]:
     candidate = item.candidate
-    source = _source_for(candidate)
     start, end = item.start, item.end
     if start is not None and source.archived_text != candidate.text:
         # The archive keeps what the page said first; offsets into today's text would lie.
         start = end = None
-    if run.backend == URL_BACKEND:
-        library_add(team=run.claim.team, source=source, by=None, origin="reviewer")
     details = dict(candidate.extra)
     if candidate.rating:
         details["rating"] = candidate.rating

@@ -209,6 +209,9 @@ class FakeServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's listen backlog is 5: a burst of concurrent clients (the fan-out bench) would
+    # overflow it and wait out TCP's SYN retransmission (1 s, then 3 s).
+    request_queue_size = 256
     fake: FakeServer
 
     def finish_request(self, request: Any, client_address: Any) -> None:

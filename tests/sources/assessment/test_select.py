@@ -14,8 +14,8 @@ RELATIONS = (
 )
 
 
-def document(url: str, text: str, **kw: str) -> Candidate:
-    return Candidate(url=url, title=kw.pop("title", ""), passage="", score=1.0, text=text, **kw)
+def document(url: str, text: str, title: str = "") -> Candidate:
+    return Candidate(url=url, title=title, passage="", score=1.0, text=text)
 
 
 class AssessCandidatesTests:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -70,8 +73,13 @@ def wikidata(server: FakeServer) -> FakeWikidata:
     return fake
 
 
-def backend(client: HttpClient, server: FakeServer, **options: int) -> WikidataBackend:
+def backend(client: HttpClient, server: FakeServer, **options: Any) -> WikidataBackend:
     return WikidataBackend(client, api_url=server.url(API), **options)
+
+
+def _attempts_per_search(server: FakeServer) -> dict[str, int]:
+    """How many times each name was searched for (retries included)."""
+    return dict(Counter(r.param("search") for r in server.requests))
 
 
 class FormatTimeTests:
@@ -135,7 +143,8 @@ class WikidataBackendTests:
         actions = [r.param("action") for r in server.requests]
         # Cuba and China came with their labels and P530/P580 are known: no label request.
         assert actions == ["wbsearchentities"] * 3 + ["wbgetentities"]
-        assert wikidata.searched == ["Cuba", "Western Hemisphere", "China"]
+        # The searches go out together, so they may arrive in any order.
+        assert sorted(wikidata.searched) == ["China", "Cuba", "Western Hemisphere"]
         search = server.requests[0]
         assert (search.param("type"), search.param("language"), search.param("format")) == (
             "item",
@@ -207,7 +216,9 @@ class WikidataBackendTests:
         )
         candidates = backend(client, server, max_statements=60).search(query)
         assert len(candidates) == 60
-        assert [len(ids) for ids in fake.fetched] == [1, 50, 10]
+        # The subject first; then the two label batches, which go out together.
+        assert [len(ids) for ids in fake.fetched[:1]] == [1]
+        assert sorted(len(ids) for ids in fake.fetched[1:]) == [10, 50]
         assert candidates[59].passage.startswith("Hubland: diplomatic relation with Country ")
 
     def test_claim_without_entities_makes_no_request(
@@ -278,10 +289,10 @@ class WikidataFailureTests:
     def test_429_with_retry_after_then_success(
         self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
     ) -> None:
-        calls: list[float] = []
+        calls: list[FakeRequest] = []
 
         def handler(request: FakeRequest) -> Reply:
-            calls.append(request.received_at)
+            calls.append(request)
             if len(calls) == 1:
                 return 429, {"Retry-After": "1"}, b""
             return wikidata(request)
@@ -289,13 +300,17 @@ class WikidataFailureTests:
         server.route(API, handler)
         passages = [c.passage for c in backend(client, server).search(seed_query())]
         assert RELATIONS_1960 in passages
-        assert calls[1] - calls[0] >= 0.9
+        # The other searches ran meanwhile; the refused one was asked again after Retry-After.
+        refused, *later = calls
+        retry = next(r for r in later if r.raw_path == refused.raw_path)
+        assert retry.received_at - refused.received_at >= 0.9
 
     def test_5xx_is_transient_after_retries(self, client: HttpClient, server: FakeServer) -> None:
         server.route(API, (500, {}, b"Internal Server Error"))
         with pytest.raises(TransientError, match=r"^wikidata: HTTP 500 .*after 3 attempts"):
             backend(client, server).search(seed_query())
-        assert len(server.requests) == 3
+        # Three attempts for each of the three searches, which run side by side.
+        assert _attempts_per_search(server) == {"Cuba": 3, "Western Hemisphere": 3, "China": 3}
 
     def test_malformed_json_is_permanent(self, client: HttpClient, server: FakeServer) -> None:
         server.route(
@@ -312,7 +327,7 @@ class WikidataFailureTests:
         server.route(API, slow)
         with pytest.raises(TransientError, match=r"no response from 127\.0\.0\.1"):
             backend(client, server).search(seed_query())
-        assert len(server.requests) == 3
+        assert _attempts_per_search(server) == {"Cuba": 3, "Western Hemisphere": 3, "China": 3}
 
     @pytest.mark.parametrize(
         ("search", "entities"),
@@ -384,3 +399,118 @@ class WikidataFailureTests:
             == "Cuba: diplomatic relation with L7-F1, start time 28 September 1960"
         )
         assert candidate.extra["value_id"] == ""
+
+
+# --- concurrency: the entity searches go out together ------------------------------------------
+
+DELAY = 0.3
+
+
+class WikidataConcurrencyTests:
+    def test_the_searches_overlap_and_each_step_waits_for_the_one_before(
+        self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
+    ) -> None:
+        server.delay = DELAY
+        query = ClaimQuery(
+            text="Miguel Diaz-Canel has been President of Cuba since 2019.",
+            entities=(
+                {"text": "Miguel Diaz-Canel", "label": "PERSON", "start": 0, "end": 17},
+                {"text": "President", "label": "OFFICE", "start": 27, "end": 36},
+                place("Cuba", 40),
+            ),
+            values=({"kind": "year", "text": "2019", "value": 2019, "start": 51, "end": 55},),
+        )
+        candidates = backend(client, server).search(query)
+
+        assert candidates
+        requests = server.requests
+        steps = [
+            ("wbsearchentities", ""),
+            ("wbgetentities", "labels|descriptions|claims"),
+            ("wbgetentities", "labels"),
+        ]
+        assert [(r.param("action"), r.param("props")) for r in requests] == [
+            steps[0],
+            steps[0],
+            steps[0],
+            steps[1],
+            steps[2],
+        ]
+        searches, entities, labels = requests[:3], requests[3], requests[4]
+        arrivals = [r.received_at for r in searches]
+        # The three searches arrived together (one each 0.3 s if serial)...
+        assert max(arrivals) - min(arrivals) < DELAY / 2
+        # ...the entities once they were answered, the labels once the entities were.
+        assert entities.received_at - max(arrivals) >= DELAY * 0.9
+        assert labels.received_at - entities.received_at >= DELAY * 0.9
+
+    def test_parallel_one_searches_one_name_after_another_with_the_same_result(
+        self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
+    ) -> None:
+        together = backend(client, server).search(seed_query())
+        server.clear()
+        wikidata.searched.clear()
+        server.delay = DELAY
+
+        one_by_one = backend(client, server, parallel=1).search(seed_query())
+
+        assert one_by_one == together
+        assert wikidata.searched == ["Cuba", "Western Hemisphere", "China"]
+        searches = server.requests[:3]
+        for before, after in pairwise(searches):
+            assert after.received_at - before.received_at >= DELAY * 0.9
+
+    def test_hits_belong_to_their_name_whichever_search_answers_first(
+        self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
+    ) -> None:
+        slowness = {"Cuba": 0.4, "Western Hemisphere": 0.2, "China": 0.0}
+        answered: list[str] = []
+
+        def handler(request: FakeRequest) -> Reply:
+            if request.param("action") == "wbsearchentities":
+                time.sleep(slowness[request.param("search")])
+                answered.append(request.param("search"))
+            return wikidata(request)
+
+        server.route(API, handler)
+        passages = [c.passage for c in backend(client, server).search(seed_query())]
+
+        assert answered == ["China", "Western Hemisphere", "Cuba"]
+        assert RELATIONS_1960 in passages
+        entities = next(r for r in server.requests if r.param("action") == "wbgetentities")
+        assert entities.param("ids") == "Q241|Q11|Q148"  # subjects in the claim's order
+
+    def test_an_error_of_one_search_surfaces_as_its_backend_error(
+        self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
+    ) -> None:
+        def handler(request: FakeRequest) -> Reply:
+            if request.param("search") == "China":
+                return 503, {}, b"Service Unavailable"
+            return wikidata(request)
+
+        server.route(API, handler)
+        with pytest.raises(TransientError, match=r"^wikidata: HTTP 503 .*after 3 attempts"):
+            backend(client, server).search(seed_query())
+        assert _attempts_per_search(server)["China"] == 3
+        assert not [r for r in server.requests if r.param("action") == "wbgetentities"]
+
+    def test_the_first_name_in_claim_order_decides_which_error_is_raised(
+        self, client: HttpClient, server: FakeServer, wikidata: FakeWikidata
+    ) -> None:
+        """ "Western Hemisphere" fails slowly and permanently, "China" at once and transiently:
+        the lookup fails as the one-by-one loop would have, with the earlier name's error."""
+
+        def handler(request: FakeRequest) -> Reply:
+            name = request.param("search")
+            if name == "Western Hemisphere":
+                time.sleep(DELAY)
+                return json_reply({"search": {"id": "Q11"}})
+            if name == "China":
+                return mediawiki_error("maxlag", "Waiting for a replica: 6 seconds lagged.")
+            return wikidata(request)
+
+        server.route(API, handler)
+        with pytest.raises(PermanentError, match=r"^wikidata: unexpected payload: search is not"):
+            backend(client, server).search(seed_query())
+        # One request per name (maxlag and a bad payload are not retried), all three sent.
+        assert _attempts_per_search(server) == {"Cuba": 1, "Western Hemisphere": 1, "China": 1}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -66,7 +68,7 @@ def wiki(server: FakeServer) -> FakeWikipedia:
     return wiki
 
 
-def backend(client: HttpClient, server: FakeServer, **options: int) -> WikipediaBackend:
+def backend(client: HttpClient, server: FakeServer, **options: Any) -> WikipediaBackend:
     return WikipediaBackend(client, api_url=server.url(API), **options)
 
 
@@ -325,9 +327,126 @@ class WikipediaFailureTests:
     ) -> None:
         def handler(request: FakeRequest) -> Reply:
             _status, _headers, body = wiki(request)
+            assert isinstance(body, bytes)
             data = json.loads(body)
             data["warnings"] = {"main": {"warnings": "Unrecognized parameter: foo."}}
             return json_reply(data)
 
         server.route(API, handler)
         assert backend(client, server).search(seed_query())
+
+
+# --- concurrency: the extracts of the top pages go out together --------------------------------
+
+DELAY = 0.3
+ZEMBLA = ClaimQuery(
+    text="Zembla.", entities=({"text": "Zembla", "label": "PLACE", "start": 0, "end": 6},)
+)
+
+
+def zembla_wiki() -> FakeWikipedia:
+    """Four pages that all match "Zembla", ranked by how often they say it (4, 3, 2, 1)."""
+    return FakeWikipedia(
+        [
+            WikiPage(f"Zembla {n}", " ".join(["Zembla"] * (5 - n)) + f" is fact number {n}.")
+            for n in range(1, 5)
+        ]
+    )
+
+
+def extract_requests(server: FakeServer) -> list[FakeRequest]:
+    return [r for r in server.requests if r.param("prop")]
+
+
+class WikipediaConcurrencyTests:
+    def test_the_extract_requests_overlap_after_the_search(
+        self, client: HttpClient, server: FakeServer
+    ) -> None:
+        server.route(API, zembla_wiki())
+        server.delay = DELAY
+        candidates = backend(client, server).search(ZEMBLA)
+
+        assert [c.title for c in candidates] == ["Zembla 1", "Zembla 2", "Zembla 3"]
+        (search,) = [r for r in server.requests if r.param("list") == "search"]
+        extracts = extract_requests(server)
+        assert sorted(r.param("titles") for r in extracts) == ["Zembla 1", "Zembla 2", "Zembla 3"]
+        arrivals = [r.received_at for r in extracts]
+        # All three arrived while the first was still being answered (one each 0.3 s if serial)...
+        assert max(arrivals) - min(arrivals) < DELAY / 2
+        # ...and only once the search they depend on had been answered.
+        assert min(arrivals) - search.received_at >= DELAY * 0.9
+
+    def test_parallel_one_fetches_one_page_after_another_with_the_same_result(
+        self, client: HttpClient, server: FakeServer
+    ) -> None:
+        server.route(API, zembla_wiki())
+        together = backend(client, server).search(ZEMBLA)
+        server.delay = DELAY
+        server.clear()
+
+        one_by_one = backend(client, server, parallel=1).search(ZEMBLA)
+
+        assert one_by_one == together
+        extracts = extract_requests(server)
+        assert [r.param("titles") for r in extracts] == ["Zembla 1", "Zembla 2", "Zembla 3"]
+        for before, after in pairwise(extracts):
+            assert after.received_at - before.received_at >= DELAY * 0.9
+
+    def test_results_keep_the_search_order_when_later_pages_answer_first(
+        self, client: HttpClient, server: FakeServer
+    ) -> None:
+        wiki = zembla_wiki()
+        answered: list[str] = []
+        slowness = {"Zembla 1": 0.4, "Zembla 2": 0.2, "Zembla 3": 0.0}
+
+        def handler(request: FakeRequest) -> Reply:
+            title = request.param("titles")
+            if title:
+                time.sleep(slowness[title])
+                answered.append(title)
+            return wiki(request)
+
+        server.route(API, handler)
+        candidates = backend(client, server).search(ZEMBLA)
+
+        assert answered == ["Zembla 3", "Zembla 2", "Zembla 1"]
+        assert [c.title for c in candidates] == ["Zembla 1", "Zembla 2", "Zembla 3"]
+        assert [c.extra["rank"] for c in candidates] == [1, 2, 3]
+        assert [c.score for c in candidates] == [1.0, 0.5, 1.0 / 3]
+
+    def test_an_error_of_one_extract_surfaces_as_its_backend_error(
+        self, client: HttpClient, server: FakeServer
+    ) -> None:
+        wiki = zembla_wiki()
+
+        def handler(request: FakeRequest) -> Reply:
+            if request.param("titles") == "Zembla 2":
+                return 503, {"Content-Type": "text/html"}, b"<h1>Service Unavailable</h1>"
+            return wiki(request)
+
+        server.route(API, handler)
+        with pytest.raises(TransientError, match=r"^wikipedia: HTTP 503 .*after 3 attempts"):
+            backend(client, server).search(ZEMBLA)
+        assert [r.param("titles") for r in extract_requests(server)].count("Zembla 2") == 3
+
+    def test_the_first_page_in_rank_order_decides_which_error_is_raised(
+        self, client: HttpClient, server: FakeServer
+    ) -> None:
+        """Page 2 fails slowly and permanently, page 3 at once and transiently: the lookup
+        fails as the one-by-one loop would have, with page 2's error."""
+        wiki = zembla_wiki()
+
+        def handler(request: FakeRequest) -> Reply:
+            title = request.param("titles")
+            if title == "Zembla 2":
+                time.sleep(DELAY)
+                return mediawiki_error("badvalue", "Page 2 went wrong.")
+            if title == "Zembla 3":
+                return mediawiki_error("maxlag", "Waiting for a replica: 6 seconds lagged.")
+            return wiki(request)
+
+        server.route(API, handler)
+        with pytest.raises(PermanentError, match=r"^wikipedia: API error badvalue: Page 2"):
+            backend(client, server).search(ZEMBLA)
+        # Page 3's error came back first: all three extracts were in flight together.
+        assert len(extract_requests(server)) == 3
