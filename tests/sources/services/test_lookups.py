@@ -408,3 +408,23 @@ class UrlAttachTests:
             run = committed(lookup_url_attach, claim=claim, url=services.url("/huge"), by=editor)
         run.refresh_from_db()
         assert run.status == "failed" and "exceeds 1,000,000 bytes" in run.error
+
+
+@pytest.mark.django_db
+class LibraryStatsTests:
+    def test_frequencies_cover_the_whole_library_and_follow_it(self, team, other_team):
+        from sources.services.lookups import library_stats
+
+        assert library_stats(team_id=team.pk) is None
+        _demo_library(team)
+        stats = library_stats(team_id=team.pk)
+        assert stats is not None and stats.documents == 7
+        assert library_stats(team_id=team.pk) is stats  # kept while the library is unchanged
+        library_load(
+            team=team,
+            records=library_file_parse(
+                [b'{"url": "https://example.org/new", "title": "New", "text": "Rice to Cuba."}']
+            ),
+        )
+        assert library_stats(team_id=team.pk).documents == 8
+        assert library_stats(team_id=other_team.pk) is None  # another desk's library is its own
