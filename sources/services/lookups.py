@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
@@ -96,7 +96,9 @@ def _http_client() -> HttpClient:
                 attempts=settings.LOOKUP_ATTEMPTS,
                 max_bytes=settings.LOOKUP_MAX_BYTES,
                 rate_limiter=limiter,
-                cache=cache,
+                # One cache object for every thread: django.core.cache.cache is per thread, and
+                # the backends fetch from short-lived threads (a new Redis connection each).
+                cache=caches.create_connection("default"),
                 cache_ttl=settings.LOOKUP_CACHE_SECONDS,
                 allow=settings.LOOKUP_ALLOW_HOSTS,
             )
