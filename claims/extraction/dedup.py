@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from .entities import name_parts
 from .records import ExtractedClaim
+from .words import IRREGULAR_STEMS, STOP_WORDS
 
 # Each claim is compared with at most this many earlier kept claims of its bucket.
 MAX_COMPARISONS = 64
@@ -31,29 +32,6 @@ PLAIN_JACCARD = 0.75
 _WORD = re.compile(r"[^\W_](?:\w|[-'\u2019.](?=\w))*")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
 _NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "none", "cannot"})
-_STOPWORDS = frozenset(
-    {
-        "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "from",
-        "by", "about", "as", "into", "over", "after", "before", "between", "through", "during",
-        "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
-        "did", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "it",
-        "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her",
-        "their", "we", "our", "you", "your", "i", "my", "which", "who", "whom", "whose", "what",
-        "there", "here", "also", "than", "then", "so", "such", "very", "more", "most", "both",
-        "all", "any", "each", "other", "some", "up", "out", "said", "says", "say", "according",
-        "amid", "while", "where", "when", "since", "s",
-    }
-)  # fmt: skip
-_IRREGULAR_STEMS = {
-    "met": "meet", "meets": "meet", "meeting": "meet", "meetings": "meet", "held": "hold",
-    "holds": "hold", "told": "tell", "went": "go", "made": "make", "took": "take",
-    "taken": "take", "gave": "give", "given": "give", "grew": "grow", "grown": "grow",
-    "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win",
-    "lost": "lose", "paid": "pay", "sold": "sell", "bought": "buy", "built": "build",
-    "sent": "send", "spent": "spend", "began": "begin", "begun": "begin", "became": "become",
-    "led": "lead", "left": "leave", "knew": "know", "known": "know", "thought": "think",
-    "found": "find", "brought": "bring", "kept": "keep", "saw": "see", "seen": "see",
-}  # fmt: skip
 _SUFFIXES = ("ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
 _ENTITY_LABELS = frozenset({"PERSON", "PLACE", "ORG", "MISC"})
 
@@ -61,8 +39,8 @@ _ENTITY_LABELS = frozenset({"PERSON", "PLACE", "ORG", "MISC"})
 @functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A crude stem: "meetings"/"met" -> "meet", "relations" -> "relation"."""
-    if word in _IRREGULAR_STEMS:
-        return _IRREGULAR_STEMS[word]
+    if word in IRREGULAR_STEMS:
+        return IRREGULAR_STEMS[word]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
@@ -107,7 +85,7 @@ def _features(claim: ExtractedClaim, full_names: dict[str, str]) -> _Features:
     content = {
         (_stem(w) if r[0].islower() else w)
         for r, w in zip(raw, words, strict=True)
-        if w not in _STOPWORDS and not w[0].isdigit()
+        if w not in STOP_WORDS and not w[0].isdigit()
     }
     people: set[str] = set()
     places: set[str] = set()

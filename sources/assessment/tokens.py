@@ -13,26 +13,20 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from claims.extraction.words import IRREGULAR_STEMS
+from claims.extraction.words import STOP_WORDS as STOP_WORDS_BASE
+
 # A word: letters and digits; hyphens and apostrophes split words ("Diaz-Canel" -> diaz, canel).
 _WORD = re.compile(r"[^\W_]+")
 
-STOP_WORDS: frozenset[str] = frozenset(
-    {
-        "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "with", "from",
-        "by", "about", "as", "into", "over", "after", "before", "between", "through", "during",
-        "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do", "does",
-        "did", "will", "would", "can", "could", "may", "might", "must", "shall", "should", "it",
-        "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her",
-        "their", "we", "our", "you", "your", "i", "my", "which", "who", "whom", "whose", "what",
-        "there", "here", "also", "than", "then", "so", "such", "very", "both", "each", "other",
-        "some", "up", "out", "said", "says", "say", "according", "amid", "while", "where", "when",
-        "s", "t", "if", "how", "any", "all", "only", "just", "one", "us", "him", "me", "am",
-        "because", "per", "via", "upon", "within", "among", "whether", "however",
-        "thus", "therefore", "themselves", "itself", "yet", "onto", "like", "more", "most",
-        "less", "new", "use", "used", "using", "well", "show", "shows", "shown", "study",
-        "studies",
-    }
-)  # fmt: skip
+# The extractor's function words, plus words that carry little in a ranking of reports and
+# abstracts ("study", "shows", "new"); "since" stays a content word here (it dates a claim).
+STOP_WORDS: frozenset[str] = (STOP_WORDS_BASE - {"since"}) | {
+    "t", "if", "how", "only", "just", "one", "us", "him", "me", "am", "because", "per", "via",
+    "upon", "within", "among", "whether", "however", "thus", "therefore", "themselves",
+    "itself", "yet", "onto", "like", "less", "new", "use", "used", "using", "well", "show",
+    "shows", "shown", "study", "studies",
+}  # fmt: skip
 
 # Negation words are stop words for ranking but matter for stance (see stance.py).
 NEGATIONS: frozenset[str] = frozenset(
@@ -42,18 +36,14 @@ NEGATIONS: frozenset[str] = frozenset(
 )  # fmt: skip
 _CONTRACTED_NOT = re.compile(r"(?i)(?<=[a-z])n['\u2019]t\b")
 
+# The extractor's irregular verbs ("left" aside: in reports it is mostly the side, not
+# "leave"), plus irregular plurals and forms common in health reporting.
 _IRREGULAR: dict[str, str] = {
-    "met": "meet", "meets": "meet", "meeting": "meet", "meetings": "meet", "held": "hold",
-    "holds": "hold", "told": "tell", "went": "go", "made": "make", "took": "take",
-    "taken": "take", "gave": "give", "given": "give", "grew": "grow", "grown": "grow",
-    "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "won": "win",
-    "lost": "lose", "paid": "pay", "sold": "sell", "bought": "buy", "built": "build",
-    "sent": "send", "spent": "spend", "began": "begin", "begun": "begin", "became": "become",
-    "led": "lead", "knew": "know", "known": "know", "thought": "think", "found": "find",
-    "brought": "bring", "kept": "keep", "saw": "see", "seen": "see", "children": "child",
-    "women": "woman", "men": "man", "people": "people", "mice": "mouse", "data": "data",
-    "viruses": "virus", "virus": "virus", "analyses": "analysis", "diagnoses": "diagnosis",
-    "ties": "tie", "lies": "lie", "dies": "die", "died": "die", "dying": "die",
+    **{word: base for word, base in IRREGULAR_STEMS.items() if word != "left"},
+    "children": "child", "women": "woman", "men": "man", "people": "people", "mice": "mouse",
+    "data": "data", "viruses": "virus", "virus": "virus", "analyses": "analysis",
+    "diagnoses": "diagnosis", "ties": "tie", "lies": "lie", "dies": "die", "died": "die",
+    "dying": "die",
 }  # fmt: skip
 # Tried in order; the first that leaves at least three letters wins. A final "e" is dropped
 # afterwards, so "cause", "caused", "causes" and "causing" all become "caus".
