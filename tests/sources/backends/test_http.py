@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -40,12 +39,6 @@ class DictCache:
     def set(self, key: str, value: Any, timeout: int) -> None:
         self.sets += 1
         self.data[key] = value
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with FakeServer() as server:
-        yield server
 
 
 def make_client(server: FakeServer, **options: Any) -> HttpClient:

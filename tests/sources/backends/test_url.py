@@ -46,12 +46,6 @@ ARTICLE = """<!DOCTYPE html>
 """
 
 
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with FakeServer() as server:
-        yield server
-
-
 def make_client(server: FakeServer, resolver: Resolver | None = None) -> HttpClient:
     return HttpClient(
         user_agent="FactCheckWorkbench-tests/0.1 (+https://example.org/contact)",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
@@ -38,27 +38,6 @@ def seed_query() -> ClaimQuery:
             {"kind": "year", "text": "1960", "value": 1960, "start": 97, "end": 101},
         ),
     )
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    with FakeServer() as server:
-        yield server
-
-
-@pytest.fixture
-def client(server: FakeServer) -> Iterator[HttpClient]:
-    with HttpClient(
-        user_agent="FactCheckWorkbench-tests/0.1 (+https://example.org/contact)",
-        connect_timeout=1.0,
-        read_timeout=0.5,
-        deadline=6.0,
-        attempts=3,
-        backoff_initial=0.01,
-        backoff_max=0.05,
-        allow={server.host_port},
-    ) as client:
-        yield client
 
 
 @pytest.fixture
