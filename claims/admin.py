@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 from claims import services
 from claims.models import Article, Claim, ClaimChange, Comment
 from claims.selectors import article_with_claim_counts, article_with_finding_counts
+from sources.admin import lookups_restart
 from sources.models import Evidence, LookupRun
 from sources.services import (
     EVIDENCE_EDITABLE,
@@ -29,7 +30,6 @@ from sources.services import (
     evidence_remove,
     evidence_update,
     lookup_article_start,
-    lookup_claim_start,
     lookup_url_attach,
 )
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
@@ -708,12 +708,7 @@ class ClaimAdmin(TeamScopedAdmin):
 
     @admin.action(description="Look up sources again")
     def rerun_lookups(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        runs = 0
-        for claim in queryset.select_related("team"):
-            try:
-                runs += len(lookup_claim_start(claim=claim, by=acting_user(request)))
-            except ApplicationError as exc:
-                messages.error(request, f"{claim}: {exc.message}")
+        runs = lookups_restart(request, queryset.select_related("team"))
         if runs:
             messages.success(request, f"{runs} lookup(s) queued.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims.models import Claim
 from sources.models import Evidence, LibraryItem, LookupRun, Source
 from sources.services import (
     evidence_add,
@@ -22,6 +24,18 @@ from sources.services import (
 )
 from workbench.admin import TeamScopedAdmin, acting_user, error_text
 from workbench.exceptions import ApplicationError
+
+
+def lookups_restart(request: HttpRequest, claims: Iterable[Claim]) -> int:
+    """Queue every enabled backend again for each claim the user may edit; report the rest.
+    Returns how many runs were queued."""
+    runs = 0
+    for claim in claims:
+        try:
+            runs += len(lookup_claim_start(claim=claim, by=acting_user(request)))
+        except ApplicationError as exc:
+            messages.error(request, f"{claim}: {exc.message}")
+    return runs
 
 
 @admin.register(Source)
@@ -202,11 +216,6 @@ class LookupRunAdmin(TeamScopedAdmin):
     @admin.action(description="Run these lookups again")
     def run_again(self, request: HttpRequest, queryset: QuerySet[LookupRun]) -> None:
         claims = {run.claim for run in queryset.select_related("claim__team")}
-        runs = 0
-        for claim in claims:
-            try:
-                runs += len(lookup_claim_start(claim=claim, by=acting_user(request)))
-            except ApplicationError as exc:
-                messages.error(request, f"{claim}: {exc.message}")
+        runs = lookups_restart(request, claims)
         if runs:
             messages.success(request, f"{runs} lookup(s) queued for {len(claims)} claim(s).")

@@ -203,7 +203,12 @@ def _enqueue(runs: Iterable[LookupRun]) -> None:
         transaction.on_commit(send)
 
 
-def _runs_create(claims: Sequence[Claim], backends: Sequence[str], force: bool) -> list[LookupRun]:
+def _runs_create(
+    claims: Sequence[Claim],
+    backends: Sequence[str],
+    force: bool,
+    requested_by: User | None = None,
+) -> list[LookupRun]:
     """Queued runs for every (claim, backend) pair not already covered (all of them if `force`).
 
     A pair is covered by a run that is queued, running or succeeded; a failed or skipped one is
@@ -232,6 +237,7 @@ def _runs_create(claims: Sequence[Claim], backends: Sequence[str], force: bool) 
                     status=LookupRun.Status.SKIPPED if skip else LookupRun.Status.QUEUED,
                     error=skip,
                     finished_at=now if skip else None,
+                    requested_by=requested_by,
                 )
             )
     return LookupRun.objects.bulk_create(runs)
@@ -272,11 +278,7 @@ def lookup_claim_start(
 ) -> list[LookupRun]:
     """Run every enabled backend for one claim again (a reviewer asked for it)."""
     require_edit(user=by, team=claim.team)
-    runs = _runs_create([claim], _enabled_backends(), force)
-    for run in runs:
-        if by is not None:
-            run.requested_by = by
-    LookupRun.objects.filter(pk__in=[r.pk for r in runs]).update(requested_by=by)
+    runs = _runs_create([claim], _enabled_backends(), force, requested_by=by)
     _enqueue(runs)
     return runs
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from sources.models import Evidence, LookupRun
 from sources.services import lookup_claim_start, lookup_url_attach
@@ -66,6 +67,15 @@ def wikipedia() -> Iterator[FakeServer]:
     with FakeServer() as server:
         server.route("/w/api.php", FakeWikipedia([PAGE]))
         yield server
+
+
+def override_lookups(server: FakeServer) -> override_settings:
+    """The test process's own settings, matching the workers' (only Wikipedia, the fake)."""
+    return override_settings(
+        LOOKUP_BACKENDS=["wikipedia"],
+        WIKIPEDIA_API_URL=server.url("/w/api.php"),
+        LOOKUP_ALLOW_HOSTS=[server.host_port],
+    )
 
 
 def _start_worker(broker_url: str, server: FakeServer, name: str, **env: str) -> subprocess.Popen:
@@ -198,22 +208,3 @@ def test_a_worker_killed_mid_lookup_is_replaced_and_nothing_is_duplicated(
     rows = Evidence.objects.filter(claim=claim)
     assert rows.exists()
     assert rows.count() == len({(e.source_id, e.passage_hash) for e in rows})
-
-
-class override_lookups:
-    """The test process's own settings, matching the workers' (only Wikipedia, the fake)."""
-
-    def __init__(self, server: FakeServer) -> None:
-        from django.test import override_settings
-
-        self._override = override_settings(
-            LOOKUP_BACKENDS=["wikipedia"],
-            WIKIPEDIA_API_URL=server.url("/w/api.php"),
-            LOOKUP_ALLOW_HOSTS=[server.host_port],
-        )
-
-    def __enter__(self) -> None:
-        self._override.enable()
-
-    def __exit__(self, *exc: object) -> None:
-        self._override.disable()
