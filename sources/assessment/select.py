@@ -77,62 +77,57 @@ def assess_candidates(
     ranked = rank_documents(
         query.text, docs, stats=stats, passages_per_document=passages_per_document
     )
-    for scored in ranked[:max_documents]:
-        if scored.score <= 0:
-            break
-        candidate = by_id[scored.doc.id]
-        for passage in scored.passages:
-            stance = assess_stance(
-                query.text,
-                passage.text,
-                claim_values=values,
-                claim_entities=entities,
-                reference_year=reference_year,
-                rules=rules,
-            )
-            if not _bears_on_claim(stance.details):
-                continue
-            details = {"origin": origin, "document_score": round(scored.score, 4)}
-            details.update(stance.details)
-            out.append(
-                AssessedPassage(
-                    candidate,
-                    passage.text,
-                    passage.start,
-                    passage.end,
-                    stance.label,
-                    stance.reason,
-                    passage.coverage,
-                    stance.strength,
-                    details,
-                )
-            )
-    judged: list[AssessedPassage] = []
-    for candidate in statements:
+
+    def judge(
+        candidate: Candidate,
+        text: str,
+        start: int | None,
+        end: int | None,
+        relevance: float,
+        **extra: Any,
+    ) -> AssessedPassage | None:
+        """The passage with its stance, or None when it is about something else."""
         stance = assess_stance(
             query.text,
-            candidate.passage,
+            text,
             claim_values=values,
             claim_entities=entities,
             reference_year=reference_year,
             rules=rules,
         )
         if not _bears_on_claim(stance.details):
-            continue
-        details = {"origin": origin}
-        details.update(stance.details)
-        judged.append(
-            AssessedPassage(
+            return None
+        details = {"origin": origin, **extra, **stance.details}
+        return AssessedPassage(
+            candidate, text, start, end, stance.label, stance.reason, relevance,
+            stance.strength, details,
+        )  # fmt: skip
+
+    for scored in ranked[:max_documents]:
+        if scored.score <= 0:
+            break
+        candidate = by_id[scored.doc.id]
+        for passage in scored.passages:
+            kept = judge(
                 candidate,
-                candidate.passage,
-                None,
-                None,
-                stance.label,
-                stance.reason,
-                statement_relevance(query.text, candidate.passage),
-                stance.strength,
-                details,
+                passage.text,
+                passage.start,
+                passage.end,
+                passage.coverage,
+                document_score=round(scored.score, 4),
             )
+            if kept is not None:
+                out.append(kept)
+    judged: list[AssessedPassage] = []
+    for candidate in statements:
+        kept = judge(
+            candidate,
+            candidate.passage,
+            None,
+            None,
+            statement_relevance(query.text, candidate.passage),
         )
+        if kept is not None:
+            judged.append(kept)
     judged.sort(key=lambda a: -a.relevance)
     return out + judged[:MAX_STATEMENTS]
