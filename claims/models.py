@@ -17,6 +17,8 @@ from workbench.models import BaseModel, Team
 
 class Article(BaseModel):
     class ExtractionStatus(models.TextChoices):
+        # Created from a link: the page is being fetched; the body is empty until it arrives.
+        FETCHING = "fetching", "Fetching"
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
@@ -28,11 +30,13 @@ class Article(BaseModel):
     url = models.URLField(max_length=2000, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    # The text claims point into: `body[claim.start:claim.end]` is the claim's sentence.
-    body = models.TextField()
+    # The text claims point into: `body[claim.start:claim.end]` is the claim's sentence. Empty
+    # only while the page of a linked article is fetched (or when fetching it failed).
+    body = models.TextField(blank=True)
     language = models.CharField(max_length=16, default="en")
     # SHA-256 of the body as stored; the same text ingested twice by one team is one article.
-    content_hash = models.CharField(max_length=64, editable=False)
+    # Empty while there is no body yet.
+    content_hash = models.CharField(max_length=64, editable=False, blank=True)
     extraction_status = models.CharField(
         max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
     )
@@ -51,22 +55,38 @@ class Article(BaseModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["team", "content_hash"], name="claims_article_unique_team_content_hash"
+                fields=["team", "content_hash"],
+                condition=~Q(content_hash=""),
+                name="claims_article_unique_team_content_hash",
             ),
-            models.CheckConstraint(condition=~Q(body=""), name="claims_article_body_not_empty"),
+            # One fetch of a link at a time per team: the same link sent twice is one article.
+            models.UniqueConstraint(
+                fields=["team", "url"],
+                condition=Q(extraction_status="fetching"),
+                name="claims_article_unique_team_url_fetching",
+            ),
+            # Only an article made from a link is ever without text: while its page is fetched,
+            # or when that failed.
             models.CheckConstraint(
-                condition=Q(extraction_status__in=["pending", "running", "done", "failed"]),
+                condition=~Q(body="")
+                | (~Q(url="") & Q(extraction_status__in=["fetching", "failed"])),
+                name="claims_article_body_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    extraction_status__in=["fetching", "pending", "running", "done", "failed"]
+                ),
                 name="claims_article_extraction_status_valid",
             ),
         ]
         indexes = [
             # The team inbox: a team's articles, newest first.
             models.Index(fields=["team", "-created_at"], name="claims_article_inbox_idx"),
-            # The sweep that re-enqueues extraction for articles stuck before "done".
+            # The sweep that re-enqueues fetches and extractions stuck before "done".
             models.Index(
                 fields=["extraction_status", "created_at"],
                 name="claims_article_unfinished_idx",
-                condition=Q(extraction_status__in=["pending", "running"]),
+                condition=Q(extraction_status__in=["fetching", "pending", "running"]),
             ),
         ]
 
@@ -150,6 +170,9 @@ class Claim(BaseModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UNREVIEWED)
     verdict = models.CharField(max_length=16, choices=Verdict.choices, blank=True, default="")
     rationale = models.TextField(blank=True)
+    # Where the desk published its fact-check of this claim (ClaimReview `url`); empty: the
+    # workbench's own ClaimReview address stands in.
+    review_url = models.URLField(max_length=2000, blank=True)
     suggestion = models.CharField(max_length=16, choices=Suggestion.choices, blank=True, default="")
     suggestion_confidence = models.FloatField(null=True, blank=True)
     suggestion_reason = models.TextField(blank=True)
@@ -260,6 +283,7 @@ class ClaimChange(models.Model):
         ASSIGNEE = "assignee", "Assignee"
         RATIONALE = "rationale", "Rationale"
         TEXT = "text", "Claim text"
+        REVIEW_URL = "review_url", "Review URL"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="changes")
     # None: the system (e.g. extraction dismissing a claim it no longer finds).

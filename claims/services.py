@@ -53,9 +53,15 @@ _CONTROL_CHARS = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 class ClaimConflictError(ApplicationError):
     """The claim changed since the caller read it. `extra["current"]` holds the current state."""
 
+    status_code = 409
+    code = "conflict"
+
 
 class TransitionError(ApplicationError):
     """The requested status change is not a step of the workflow."""
+
+    status_code = 409
+    code = "invalid_transition"
 
 
 # --- article text -------------------------------------------------------------------------------
@@ -542,7 +548,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     S.PUBLISHED: frozenset({S.IN_REVIEW}),
     S.DISMISSED: frozenset({S.UNREVIEWED}),
 }
-_EDITABLE = ("status", "verdict", "rationale", "assignee", "text")
+_EDITABLE = ("status", "verdict", "rationale", "assignee", "text", "review_url")
 
 
 def _change(
@@ -593,6 +599,7 @@ def claim_snapshot(claim: Claim) -> dict[str, Any]:
         "verdict": claim.verdict,
         "rationale": claim.rationale,
         "text": claim.text,
+        "review_url": claim.review_url,
         "assignee": claim.assignee.get_username() if claim.assignee_id and claim.assignee else None,
         "updated_at": claim.updated_at.isoformat(),
     }
@@ -606,7 +613,7 @@ def claim_update(
     data: dict[str, Any],
     note: str = "",
 ) -> Claim:
-    """Change a claim's status, verdict, rationale, assignee and/or text.
+    """Change a claim's status, verdict, rationale, assignee, text and/or review URL.
 
     `version` is the version the caller saw. If the claim has changed since, nothing is written and
     ClaimConflictError carries the current state. Changes that alter nothing write nothing. Returns

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
-from workbench.models import Team
+from workbench.models import ApiToken, Membership, Team
 
 
 def team_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Team]:
@@ -19,3 +19,24 @@ def team_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Team]:
 
 def team_get_by_name(*, name: str) -> Team | None:
     return Team.objects.filter(name=name).first()
+
+
+def token_list_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """A user's API tokens, newest first (revoked and expired ones included, marked as such)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def membership_list(*, team: Team) -> QuerySet[Membership]:
+    """A team's members, owners first, then by username."""
+    return (
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by(
+            Case(
+                When(role=Membership.Role.OWNER, then=Value(0)),
+                When(role=Membership.Role.EDITOR, then=Value(1)),
+                default=Value(2),
+            ),
+            "user__username",
+        )
+    )

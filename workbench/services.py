@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import hmac
+import logging
+import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from workbench.exceptions import ApplicationError, PermissionDeniedError
-from workbench.models import Membership, Team
+from workbench.models import ApiToken, Membership, Team
+
+logger = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -134,3 +144,118 @@ def require_role(
 def require_edit(*, user: User | None, team: Team) -> None:
     """Raise unless `user` may write in `team` (owner or editor)."""
     require_role(user=user, team=team, roles=EDIT_ROLES)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "wb"
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+TOKEN_NAME_MAX_CHARS = 100
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def token_prefix_of(key: str) -> str | None:
+    """The stored prefix of a key as a client sends it (`wb_<prefix>_<secret>`), or None."""
+    parts = key.split("_")
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    # The whole key: shown to its owner once, never stored.
+    key: str
+
+
+def token_create(
+    *, user: User, name: str, expires_in_days: int = TOKEN_DEFAULT_DAYS, by: User | None = None
+) -> NewToken:
+    """A new API key for `user`, named and expiring. Only its prefix and hash are stored.
+
+    `by` (None: the system) must be the user themselves or a superuser.
+    """
+    if by is not None and by.pk != user.pk and not by.is_superuser:
+        raise PermissionDeniedError("You can only create API tokens for yourself.")
+    if not user.is_active:
+        raise ValidationError(f"{user.get_username()} is not an active user.")
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the token a name (where it is used)."})
+    if len(name) > TOKEN_NAME_MAX_CHARS:
+        raise ValidationError(
+            {"name": f"A token name is limited to {TOKEN_NAME_MAX_CHARS} characters."}
+        )
+    if not isinstance(expires_in_days, int) or not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {"expires_in_days": f"A token lives between 1 and {TOKEN_MAX_DAYS} days."}
+        )
+    if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
+        raise ValidationError({"name": f"You already have a live token named “{name}”."})
+    now = timezone.now()
+    for _ in range(5):
+        prefix = secrets.token_hex(4)
+        key = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+        token = ApiToken(
+            user=user,
+            name=name,
+            prefix=prefix,
+            key_hash=token_hash(key),
+            created_at=now,
+            expires_at=now + datetime.timedelta(days=expires_in_days),
+        )
+        try:
+            with transaction.atomic():
+                token.save()
+        except IntegrityError:
+            # A prefix collision (1 in 4 billion) or a concurrent token of the same name.
+            if ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).exists():
+                raise ValidationError(
+                    {"name": f"You already have a live token named “{name}”."}
+                ) from None
+            continue
+        logger.info("token.created", extra={"token": token.prefix, "user": user.pk})
+        return NewToken(token=token, key=key)
+    raise ApplicationError("Could not create a token; try again.")  # pragma: no cover
+
+
+def token_revoke(*, token: ApiToken, by: User | None = None) -> ApiToken:
+    """Revoke a token at once (idempotent). Its owner or a superuser may."""
+    if by is not None and by.pk != token.user_id and not by.is_superuser:
+        raise PermissionDeniedError("You can only revoke your own API tokens.")
+    if token.revoked_at is None:
+        now = timezone.now()
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now, updated_at=now
+        )
+        token.refresh_from_db(fields=["revoked_at", "updated_at"])
+        logger.info("token.revoked", extra={"token": token.prefix})
+    return token
+
+
+# A token's last use is recorded at most this often (one UPDATE per token per interval, not per
+# request).
+TOKEN_USE_RECORD_SECONDS = 60
+
+
+def token_authenticate(*, key: str) -> ApiToken | None:
+    """The live token whose key is `key` (with its user), or None. Records the use."""
+    prefix = token_prefix_of(key)
+    if prefix is None:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.key_hash, token_hash(key)):
+        return None
+    now = timezone.now()
+    if not token.is_live(now) or not token.user.is_active:
+        return None
+    stale = now - datetime.timedelta(seconds=TOKEN_USE_RECORD_SECONDS)
+    if token.last_used_at is None or token.last_used_at < stale:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "workbench",
     "claims",
     "sources",
@@ -295,10 +297,69 @@ FACTCHECK_TOOLS_API_URL = os.environ.get(
 # Google Fact Check Tools: the backend is skipped (and says so) without a key.
 FACTCHECK_TOOLS_API_KEY = envsecret("FACTCHECK_TOOLS_API_KEY")
 
-# --- REST framework (the API arrives with its own issue; deny by default from day one) -----------
+# --- REST API (/api/v1/) ----------------------------------------------------------------------
+# Deny by default: every endpoint needs a signed-in user (a token, or the session for the
+# browsable API) unless it says otherwise.
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "workbench.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "workbench.rest.LimitedJSONParser",
+        "workbench.rest.LimitedFormParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "workbench.rest.CursorPage",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "workbench.rest.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "UNICODE_JSON": True,
+    "COMPACT_JSON": True,
+    "STRICT_JSON": True,
+}
+# Largest API request body. An article is at most ARTICLE_MAX_CHARS characters; JSON escaping
+# (\uXXXX) can make that several bytes per character.
+API_MAX_BODY_BYTES = envint("API_MAX_BODY_BYTES", 8 * 1024 * 1024)
+# Per user, for endpoints that queue background work (ingest, fetch a link, re-run lookups).
+API_THROTTLE_ENQUEUE = os.environ.get("API_THROTTLE_ENQUEUE", "60/minute") or None
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Fact-check workbench API",
+    "DESCRIPTION": (
+        "Articles in, claims and verdicts out. Authenticate with `Authorization: Bearer <token>` "
+        "(tokens are created in the admin or at /account/tokens/). Everything is scoped to your "
+        "teams: another team's objects are not found. Lists are cursor-paginated, newest first. "
+        "Errors are JSON: `{detail, code, fields?}`."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ClaimTypeEnum": "claims.models.Claim.Type",
+        "VerdictEnum": "claims.models.Claim.Verdict",
+        "SuggestionEnum": "claims.models.Claim.Suggestion",
+        "ExtractionStatusEnum": "claims.models.Article.ExtractionStatus",
+        "StanceEnum": "sources.models.Evidence.Stance",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "LookupRunStatusEnum": "sources.models.LookupRun.Status",
+        "RoleEnum": "workbench.models.Membership.Role",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workbench.rest.error_responses_hook",
+    ],
 }
 
 # --- logging --------------------------------------------------------------------------------------

@@ -30,3 +30,4 @@ LOOKUP_BACKENDS = ["library"]
 FACTCHECK_TOOLS_API_KEY = None
 # A per-process cache: tests clear it freely, and it must never be the broker's Redis database.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+API_THROTTLE_ENQUEUE = "100000/minute"  # tests that check throttling set their own

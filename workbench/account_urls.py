@@ -1,0 +1,9 @@
+"""The signed-in user's account pages (the web workbench grows around them)."""
+
+from django.urls import path
+
+from workbench import views
+
+urlpatterns = [
+    path("tokens/", views.token_list, name="account-tokens"),
+]
