@@ -12,6 +12,8 @@ what it carries (a refused claim change adds ``current``, the claim as it is now
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +27,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -68,17 +70,44 @@ def viewer_of(request: Request | HttpRequest) -> User | AnonymousUser:
 
 class CursorPage(CursorPagination):
     """Cursor pages, newest first. Stable under inserts: a page never repeats or skips a row
-    that existed when the first page was read. ``page_size`` from 1 to 200 (default 50)."""
+    that existed when the first page was read. ``page_size`` from 1 to 200 (default 50); any
+    other value is a 400, not silently replaced."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = ("-created_at", "-id")
 
-    def decode_cursor(self, request: Request) -> Any:
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
         try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"A page holds 1 to {self.max_page_size} items."]}
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+        return parameters
+
+    def decode_cursor(self, request: Request) -> Any:
+        encoded = request.query_params.get(self.cursor_query_param)
+        try:
+            if encoded is not None:
+                # DRF's decoding skips characters outside base64, so "!!!" would be read as
+                # an empty cursor (the first page) instead of refused.
+                base64.b64decode(encoded.encode("ascii"), validate=True)
             return super().decode_cursor(request)
-        except exceptions.NotFound:
+        except (binascii.Error, UnicodeEncodeError, exceptions.NotFound):
             raise exceptions.ValidationError(
                 {"cursor": ["This cursor is not valid; start again from the first page."]}
             ) from None
@@ -146,26 +175,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-class LimitedFormParser(FormParser):
-    """HTML form posts (the browsable API), at most API_MAX_BODY_BYTES."""
-
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        from io import BytesIO
-
-        request = (parser_context or {})["request"]
-        data = _read_limited(stream, request)
-        return super().parse(BytesIO(data), media_type, parser_context)
-
-
 # --- serializers ----------------------------------------------------------------------------------
-
-# Keys the browsable API's forms add to what they post.
-_FORM_KEYS = frozenset({"csrfmiddlewaretoken", "_content", "_content_type", "_method"})
 
 
 class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -178,12 +188,47 @@ class InputSerializer(serializers.Serializer):  # type: ignore[type-arg]
                 {"non_field_errors": ["Send a JSON object."]}, code="invalid"
             )
         known = {name for name, field in self.fields.items() if not field.read_only}
-        unknown = sorted(set(data) - known - _FORM_KEYS)
+        unknown = sorted(set(data) - known)
         if unknown:
             raise exceptions.ValidationError(
                 {name: ["Unknown field."] for name in unknown}, code="unknown_field"
             )
+        wrong = {
+            name: [f"Expected {expected}."]
+            for name, value in data.items()
+            if (expected := _json_type_mismatch(self.fields[name], value)) is not None
+        }
+        if wrong:
+            raise exceptions.ValidationError(wrong, code="invalid_type")
         return super().to_internal_value(data)
+
+
+# JSON types each kind of field takes. DRF coerces (0 -> "0", false -> 0.0, "3" -> 3); an API
+# that says "string" in its schema and takes a number hides client bugs, so these are refused.
+_JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...], str], ...] = (  # type: ignore[type-arg]
+    (serializers.BooleanField, (bool,), "true or false"),
+    (serializers.IntegerField, (int,), "an integer"),
+    (serializers.FloatField, (int, float), "a number"),
+    (serializers.MultipleChoiceField, (list,), "a list"),
+    (serializers.ListField, (list,), "a list"),
+    (serializers.DictField, (dict,), "an object"),
+    (serializers.CharField, (str,), "a string"),
+    (serializers.ChoiceField, (str,), "a string"),
+    (serializers.DateTimeField, (str,), "a date and time (ISO 8601 string)"),
+    (serializers.DateField, (str,), "a date (ISO 8601 string)"),
+    (serializers.UUIDField, (str,), "an id (UUID string)"),
+)
+
+
+def _json_type_mismatch(field: serializers.Field, value: Any) -> str | None:  # type: ignore[type-arg]
+    """What `field` expects when `value` has the wrong JSON type for it, else None."""
+    if value is None:
+        return None  # the field's own allow_null decides
+    for kind, types, expected in _JSON_TYPES:
+        if isinstance(field, kind):
+            ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+            return None if ok else expected
+    return None
 
 
 # --- throttles ------------------------------------------------------------------------------------

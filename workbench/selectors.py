@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from workbench.models import ApiToken, Membership, Team
 
@@ -15,6 +16,23 @@ def team_list_for_user(*, user: User | AnonymousUser) -> QuerySet[Team]:
     if getattr(user, "is_superuser", False):
         return Team.objects.order_by("name")
     return Team.objects.filter(memberships__user=user).order_by("name")
+
+
+def team_list_with_roles(*, user: User | AnonymousUser) -> QuerySet[Team]:
+    """`team_list_for_user` with `role` (the user's role; None where a superuser is no member)
+    and `members_count` annotated, each a subquery: one query for any number of teams."""
+    role = Membership.objects.filter(team=OuterRef("pk"), user=user.pk).values("role")[:1]
+    count = (
+        Membership.objects.filter(team=OuterRef("pk"))
+        .order_by()
+        .values("team")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return team_list_for_user(user=user).annotate(
+        role=Subquery(role),
+        members_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+    )
 
 
 def team_get_by_name(*, name: str) -> Team | None:
@@ -39,4 +57,13 @@ def membership_list(*, team: Team) -> QuerySet[Membership]:
             ),
             "user__username",
         )
+    )
+
+
+def membership_get(*, team: Team, username: str) -> Membership | None:
+    """The membership of the user named `username` in `team` (with its user), or None."""
+    return (
+        Membership.objects.filter(team=team, user__username=username)
+        .select_related("user", "team")
+        .first()
     )

@@ -95,6 +95,20 @@ def membership_set(*, team: Team, user: User, role: str, by: User | None = None)
 
 
 @transaction.atomic
+def membership_add_by_username(
+    *, team: Team, username: str, role: str, by: User | None = None
+) -> tuple[Membership, bool]:
+    """`membership_set` for a user named by username (the API's way); returns (membership,
+    created). Only owners learn whether a username exists: the role is checked first."""
+    require_role(user=by, team=team, roles=OWNER_ROLES, action="manage members")
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": "Unknown user."})
+    created = not Membership.objects.filter(team=team, user=user).exists()
+    return membership_set(team=team, user=user, role=role, by=by), created
+
+
+@transaction.atomic
 def membership_remove(*, membership: Membership, by: User | None = None) -> None:
     """Take a member out of a team; the last owner cannot leave."""
     require_role(user=by, team=membership.team, roles=OWNER_ROLES, action="manage members")
@@ -160,7 +174,7 @@ def token_hash(key: str) -> str:
 
 def token_prefix_of(key: str) -> str | None:
     """The stored prefix of a key as a client sends it (`wb_<prefix>_<secret>`), or None."""
-    parts = key.split("_")
+    parts = key.split("_", 2)  # the secret (urlsafe base64) may itself contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
         return None
     return parts[1]

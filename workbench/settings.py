@@ -244,6 +244,8 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so slow lookups never starve extraction (ARCHITECTURE §8). Link fetches are
 # lookup runs sent to the "fetch" queue explicitly (sources.services.lookups).
 CELERY_TASK_ROUTES = {
+    # Fetching an article's page waits on the network like a lookup does.
+    "claims.article_fetch": {"queue": "fetch"},
     "claims.*": {"queue": "extract"},
     "sources.lookup_*": {"queue": "lookup"},
 }
@@ -306,10 +308,8 @@ REST_FRAMEWORK = {
         "workbench.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "workbench.rest.LimitedJSONParser",
-        "workbench.rest.LimitedFormParser",
-    ],
+    # JSON only: one way to send data, so "" in a form can never pass for "not given".
+    "DEFAULT_PARSER_CLASSES": ["workbench.rest.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "sources.models.Source.Kind",
         "LookupRunStatusEnum": "sources.models.LookupRun.Status",
         "RoleEnum": "workbench.models.Membership.Role",
+        "ClaimChangeFieldEnum": "claims.models.ClaimChange.Field",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
