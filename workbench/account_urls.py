@@ -6,4 +6,5 @@ from workbench import views
 
 urlpatterns = [
     path("tokens/", views.token_list, name="account-tokens"),
+    path("tokens/<uuid:code>/revoke/", views.token_revoke, name="account-token-revoke"),
 ]

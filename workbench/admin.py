@@ -1,24 +1,34 @@
-"""Admin for teams, and the team scoping every workbench admin class shares."""
+"""Admin for teams and API tokens, and the team scoping every workbench admin class shares."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from workbench.exceptions import ApplicationError
-from workbench.models import Membership, Team
+from workbench.models import ApiToken, Membership, Team
 from workbench.selectors import team_list_for_user
 from workbench.services import (
     OWNER_ROLES,
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    TOKEN_NAME_MAX_CHARS,
     membership_remove,
     membership_set,
     team_save,
+    token_create,
+    token_revoke,
     user_has_role,
 )
 
@@ -173,3 +183,147 @@ class MembershipAdmin(TeamScopedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         for membership in queryset.select_related("team"):
             self.delete_model(request, membership)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+class ApiTokenAddForm(forms.Form):
+    """Who the token is for, its name and lifetime. Staff who are not superusers can only pick
+    themselves."""
+
+    user = forms.ModelChoiceField(queryset=User.objects.none())
+    name = forms.CharField(
+        max_length=TOKEN_NAME_MAX_CHARS, help_text="Where the token is used, e.g. “CMS import”."
+    )
+    expires_in_days = forms.IntegerField(
+        label="Expires in (days)",
+        min_value=1,
+        max_value=TOKEN_MAX_DAYS,
+        initial=TOKEN_DEFAULT_DAYS,
+    )
+
+    def __init__(self, *args: Any, by: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = User.objects.filter(is_active=True).order_by("username")
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = users if by.is_superuser else users.filter(pk=by.pk)
+        field.initial = by.pk
+
+
+class TokenStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("live", "Live"), ("expired", "Expired"), ("revoked", "Revoked")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """API tokens: read-only rows, created through token_create (the key is shown once, in the
+    message after creating) and revoked through token_revoke. The key's hash is never shown.
+    Staff who are not superusers see, create and revoke only their own tokens."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "live",
+    )
+    list_filter = (TokenStateFilter, "created_at", "expires_at")
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__username")
+    fields = list_display
+    readonly_fields = list_display
+    actions = ("revoke_selected",)
+    add_template = "workbench/admin_token_add.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        queryset = super().get_queryset(request).select_related("user")
+        if getattr(request.user, "is_superuser", False):
+            return queryset
+        return queryset.filter(user=request.user.pk)
+
+    @admin.display(boolean=True, description="live")
+    def live(self, obj: ApiToken) -> bool:
+        return obj.is_live()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A token's page is read-only; "change" is the permission to revoke from the list.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked, not deleted: the row says when and by which prefix
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        by = acting_user(request)
+        form = ApiTokenAddForm(request.POST if request.method == "POST" else None, by=by)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = token_create(
+                    user=form.cleaned_data["user"],
+                    name=form.cleaned_data["name"],
+                    expires_in_days=form.cleaned_data["expires_in_days"],
+                    by=by,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.log_addition(request, new.token, [{"added": {}}])
+                messages.success(
+                    request,
+                    format_html(
+                        "API token “{}” for {} created. Its key is <code>{}</code> — copy it "
+                        "now; it is not shown again.",
+                        new.token.name,
+                        new.token.user.get_username(),
+                        new.key,
+                    ),
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:workbench_apitoken_change", args=[new.token.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            **(extra_context or {}),
+            "opts": self.opts,
+            "title": "Add API token",
+            "form": form,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, self.add_template, context)
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        by = acting_user(request)
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            try:
+                token_revoke(token=token, by=by)
+            except ApplicationError as exc:
+                messages.error(request, f"Not revoked: {exc.message}")
+                continue
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} token{'' if revoked == 1 else 's'}.")
