@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -75,26 +76,48 @@ def article_claims(*, article: Article) -> QuerySet[Claim]:
     return article.claims.select_related("assignee").order_by("start", "id")
 
 
-def claim_list(*, user: Viewer, filters: dict[str, Any] | None = None) -> QuerySet[Claim]:
-    """The claim queue: a user's teams' claims, filtered, newest first."""
-    queryset = (
+def _claims_for(user: Viewer) -> QuerySet[Claim]:
+    """A user's teams' claims with what a claim's JSON names joined in (one query a page)."""
+    return (
         Claim.objects.filter(team__in=team_list_for_user(user=user))
-        .select_related("team", "article", "assignee")
+        .select_related("team", "article", "assignee", "reviewed_by")
         .defer("article__body")
-        .order_by("-created_at", "-id")
     )
-    claim_filter = ClaimFilter(filters or {}, queryset=queryset)
+
+
+def claim_list(*, user: Viewer, filters: Mapping[str, Any] | None = None) -> QuerySet[Claim]:
+    """The claim queue: a user's teams' claims, filtered (see ClaimFilter), newest first.
+
+    Invalid filter values raise ValidationError with a message list per parameter, e.g.
+    ``{"checkworthiness_min": ["Enter a number."]}``.
+    """
+    queryset = _claims_for(user).order_by("-created_at", "-id")
+    claim_filter = ClaimFilter(filters or {}, queryset=queryset, user=user)
     if not claim_filter.is_valid():
-        raise ValidationError(claim_filter.errors.as_json())
+        raise ValidationError(claim_filter.errors.as_data())
     return cast(QuerySet[Claim], claim_filter.qs)
 
 
 def claim_get(*, user: Viewer, code: Any) -> Claim | None:
-    return (
-        Claim.objects.filter(team__in=team_list_for_user(user=user), code=code)
-        .select_related("team", "article", "assignee", "reviewed_by")
-        .first()
-    )
+    return _claims_for(user).filter(code=code).first()
+
+
+def claim_review_list(*, user: Viewer, team: Any = None) -> QuerySet[Claim]:
+    """A user's teams' published claims (the ClaimReview feed), newest publication first.
+
+    `team` (a team code) narrows it to one of the user's teams; naming any other team gives
+    nothing, never that team's claims.
+    """
+    queryset = _claims_for(user).filter(status=Claim.Status.PUBLISHED)
+    if team is not None:
+        queryset = queryset.filter(team__code=team)
+    return queryset.order_by("-published_at", "-id")
+
+
+def team_member_get(*, team_id: int, username: str) -> User | None:
+    """The member of a team with this username (None for anyone else: a user outside the team is
+    not revealed to exist)."""
+    return User.objects.filter(username=username, memberships__team_id=team_id).first()
 
 
 def claim_history(*, claim: Claim) -> QuerySet[ClaimChange]:

@@ -36,7 +36,7 @@ class ClaimListTests:
         assert codes(claim_type=["quantity"]) == {high.code}
         assert codes(checkworthiness_min=0.5) == {high.code}
         assert codes(checkworthiness_max=0.5) == {low.code}
-        assert codes(assignee=editor.pk) == {high.code}
+        assert codes(assignee=editor.username) == {high.code}
         assert codes(unassigned=True) == {low.code}
         assert codes(q="low CLAIM") == {low.code}
         assert codes(article=str(article.code)) == {low.code, high.code}
