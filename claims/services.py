@@ -8,10 +8,12 @@ change leaves a ClaimChange row.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims.extraction import (
@@ -34,6 +36,12 @@ from claims.extraction import (
     extract_article,
 )
 from claims.models import Article, Claim, ClaimChange, Comment
+from sources.backends.base import BackendError, ClaimQuery, TransientError
+from sources.backends.http import check_url
+from sources.backends.url import UrlBackend
+from sources.services.evidence import url_normalise
+from sources.services.library import published_parse
+from sources.services.lookups import http_client
 from workbench.exceptions import ApplicationError
 from workbench.models import Membership, Team
 from workbench.services import create_unless_exists, model_update, require_edit
@@ -188,6 +196,228 @@ def _enqueue_extraction(article_id: int) -> None:
     article_extract_task.delay_on_commit(article_id)
 
 
+# --- articles from a link ------------------------------------------------------------------------
+
+# The statuses of an article that stands for its link: a new request for the link returns it.
+_LINK_LIVE_STATUSES = (
+    Article.ExtractionStatus.FETCHING,
+    Article.ExtractionStatus.PENDING,
+    Article.ExtractionStatus.RUNNING,
+    Article.ExtractionStatus.DONE,
+)
+
+
+def article_url_check(url: str) -> str:
+    """The link as it is stored and fetched (normalised), refused with ValidationError (code
+    "url_refused", the guard's reason in the message) unless it is http(s) to a public host.
+
+    The fetch checks again after DNS and on every redirect (sources.backends.http)."""
+    raw = url.strip()
+    try:
+        normalised = url_normalise(raw)
+    except (ValidationError, ValueError):  # ValueError: a port out of range
+        normalised = ""
+    try:
+        check_url(normalised or raw, allow=settings.LOOKUP_ALLOW_HOSTS)
+    except BackendError as exc:
+        reason = str(exc).removeprefix("refused: ")
+        raise ValidationError(
+            {"url": ValidationError(f"This link was refused: {reason}.", code="url_refused")}
+        ) from None
+    if not normalised:  # pragma: no cover - the guard refuses whatever url_normalise refuses
+        raise ValidationError({"url": ValidationError("Not an http(s) URL.", code="url_refused")})
+    return normalised
+
+
+def article_ingest_url(
+    *,
+    team: Team,
+    url: str,
+    title: str = "",
+    outlet: str = "",
+    published_at: datetime | None = None,
+    language: str = "en",
+    created_by: User | None = None,
+) -> IngestResult:
+    """Store an article for a team from a link; its page is fetched in the background.
+
+    The link is refused at once (ValidationError, code "url_refused", nothing saved) unless it is
+    http(s) to a public address. Idempotent: if the team already has an article for this link
+    that has not failed, that one is returned with created=False. Otherwise the article is saved
+    with status "fetching" and no text, and `article_fetch` is queued after commit (on the
+    "fetch" queue). Two requests racing for the same link make one article: the
+    unique (team, url) constraint on fetching articles decides.
+    """
+    require_edit(user=created_by, team=team)
+    normalised = article_url_check(url)
+    existing = (
+        Article.objects.filter(team=team, url=normalised, extraction_status__in=_LINK_LIVE_STATUSES)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if existing is not None:
+        return IngestResult(article=existing, created=False)
+    article = Article(
+        team=team,
+        title=(title.strip() or normalised)[: Article._meta.get_field("title").max_length],
+        url=normalised,
+        outlet=outlet.strip(),
+        published_at=published_at,
+        body="",
+        language=language,
+        content_hash="",
+        extraction_status=Article.ExtractionStatus.FETCHING,
+        created_by=created_by,
+    )
+    article.full_clean(validate_constraints=False)
+    article, created = create_unless_exists(
+        instance=article,
+        lookup={"team": team, "url": normalised, "extraction_status__in": _LINK_LIVE_STATUSES},
+        after_save=lambda saved: _enqueue_fetch(saved.pk),
+    )
+    if created:
+        logger.info(
+            "article.link_ingested", extra={"article": str(article.code), "team": str(team.code)}
+        )
+    return IngestResult(article=article, created=created)
+
+
+FETCH_QUEUE = "fetch"
+
+
+def _enqueue_fetch(article_id: int) -> None:
+    # Imported here: tasks import this module. Pages are fetched on the "fetch" queue (threads,
+    # like attached links), not on "extract" where CELERY_TASK_ROUTES sends "claims.*"; an
+    # explicit queue wins over the routes (a task's `queue=` attribute is deprecated in Celery 5.7).
+    from claims.tasks import article_fetch as article_fetch_task
+
+    article_fetch_task.apply_async_on_commit(args=[article_id], queue=FETCH_QUEUE)
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What `article_fetch` did: the article's status afterwards and, when it failed, why.
+
+    `acted` is False when there was nothing to do (the article was not fetching any more, e.g.
+    a task delivered twice, or it was deleted)."""
+
+    status: str
+    acted: bool = True
+    reason: str = ""
+
+    def as_log(self) -> dict[str, Any]:
+        return {"status": self.status, "acted": self.acted, "reason": self.reason[:300]}
+
+
+def article_fetch(*, article_id: int) -> FetchOutcome:
+    """Fetch the page of an article made from a link, store its text and queue extraction.
+
+    Acts only while the article is "fetching", so a task delivered again does nothing new. The
+    page comes through the shared HTTP client (SSRF guard after DNS and on every redirect, size
+    cap, deadline). HTML is reduced to its main text (its title, site name and date fill what the
+    sender left empty); plain text is taken as it is; PDFs and other binaries are refused with
+    the reason. The text is cleaned like pasted text. A refused, unreadable, empty or too long
+    page, or one whose text the team already has, marks the article failed with the reason.
+    TransientError (the site could not be reached, after the client's own retries) propagates,
+    so the task can try again later.
+    """
+    article = Article.objects.filter(pk=article_id).only("id", "url", "extraction_status").first()
+    if article is None:
+        return FetchOutcome(status="missing", acted=False)
+    if article.extraction_status != Article.ExtractionStatus.FETCHING:
+        return FetchOutcome(status=article.extraction_status, acted=False)
+    backend = UrlBackend(http_client(), max_chars=sys.maxsize)
+    try:
+        candidates = backend.search(ClaimQuery(text="", url=article.url))
+    except TransientError:
+        raise
+    except BackendError as exc:
+        return _article_fetch_failed(article_id, _reason(str(exc)))
+    page = candidates[0]
+    try:
+        text = article_body_clean(page.text)
+    except ValidationError as exc:
+        return _article_fetch_failed(article_id, " ".join(exc.messages))
+
+    with transaction.atomic():
+        current = Article.objects.select_for_update().filter(pk=article_id).first()
+        if current is None or current.extraction_status != Article.ExtractionStatus.FETCHING:
+            status = current.extraction_status if current else "missing"
+            return FetchOutcome(status=status, acted=False)
+        content_hash = article_content_hash(text)
+        duplicate = _article_with_text(current, content_hash)
+        if duplicate is not None:
+            return _article_fetch_failed(article_id, _duplicate_reason(duplicate))
+        current.body = text
+        current.content_hash = content_hash
+        current.extraction_status = Article.ExtractionStatus.PENDING
+        current.extraction_error = ""
+        if current.title == current.url and page.title.strip():
+            current.title = _one_line(page.title)[: Article._meta.get_field("title").max_length]
+        if not current.outlet and page.publisher:
+            current.outlet = page.publisher[: Article._meta.get_field("outlet").max_length]
+        if current.published_at is None:
+            with contextlib.suppress(ValidationError):  # an odd date on a page is not fatal
+                current.published_at = published_parse(page.published)
+        current.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError:
+            # The same text arrived for the team meanwhile (the content hash is unique).
+            duplicate = _article_with_text(current, content_hash)
+            if duplicate is None:
+                raise
+            return _article_fetch_failed(article_id, _duplicate_reason(duplicate))
+        _enqueue_extraction(article_id)
+    logger.info("article.fetched", extra={"article_id": article_id, "chars": len(text)})
+    return FetchOutcome(status=Article.ExtractionStatus.PENDING)
+
+
+def article_fetch_mark_failed(*, article_id: int, reason: str) -> bool:
+    """Record why fetching an article's page failed, if it is still fetching; True if it was."""
+    updated = Article.objects.filter(
+        pk=article_id, extraction_status=Article.ExtractionStatus.FETCHING
+    ).update(
+        extraction_status=Article.ExtractionStatus.FAILED,
+        extraction_error=reason[:5000],
+        updated_at=timezone.now(),
+    )
+    if updated:
+        logger.warning("article.fetch_failed", extra={"article_id": article_id, "reason": reason})
+    return bool(updated)
+
+
+def _article_fetch_failed(article_id: int, reason: str) -> FetchOutcome:
+    acted = article_fetch_mark_failed(article_id=article_id, reason=reason)
+    if not acted:
+        status = Article.objects.filter(pk=article_id).values_list("extraction_status", flat=True)
+        return FetchOutcome(status=status.first() or "missing", acted=False)
+    return FetchOutcome(status=Article.ExtractionStatus.FAILED, reason=reason)
+
+
+def _article_with_text(article: Article, content_hash: str) -> Article | None:
+    return (
+        Article.objects.filter(team_id=article.team_id, content_hash=content_hash)
+        .exclude(pk=article.pk)
+        .only("id", "code", "title")
+        .first()
+    )
+
+
+def _duplicate_reason(duplicate: Article) -> str:
+    return f"The page's text is already in article “{duplicate.title}” ({duplicate.code})."
+
+
+def _reason(backend_error: str) -> str:
+    """A backend's one-line reason without the backend's name ("url: cannot read ...")."""
+    return backend_error.removeprefix(f"{UrlBackend.name}: ")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 ARTICLE_EDITABLE = ("title", "url", "outlet", "published_at", "language")
 
 
@@ -203,22 +433,38 @@ def article_update(*, article: Article, by: User | None, data: dict[str, Any]) -
     require_edit(user=by, team=article.team)
     # Compare against the stored row, not the caller's (possibly already modified) instance.
     current = Article.objects.select_for_update().get(pk=article.pk)
+    if not current.body and "url" in data and data["url"] != current.url:
+        raise ValidationError(
+            {"url": "This article's text comes from its link; send a new link as a new article."}
+        )
     date_before = current.published_at
     current, _ = model_update(instance=current, fields=ARTICLE_EDITABLE, data=data)
-    if current.published_at != date_before:
+    # An article without text yet (its page is being fetched) is extracted when the text comes.
+    if current.published_at != date_before and current.body:
         article_extraction_requeue(article=current, by=by)
     return current
 
 
 @transaction.atomic
 def article_extraction_requeue(*, article: Article, by: User | None) -> None:
-    """Run extraction again (e.g. after an extractor upgrade). Reviewers' work is kept."""
+    """Run extraction again (e.g. after an extractor upgrade). Reviewers' work is kept.
+
+    An article made from a link has no text until its page is fetched: TransitionError then."""
     require_edit(user=by, team=article.team)
-    Article.objects.filter(pk=article.pk).update(
-        extraction_status=Article.ExtractionStatus.PENDING,
-        extraction_error="",
-        updated_at=timezone.now(),
+    updated = (
+        Article.objects.filter(pk=article.pk)
+        .exclude(body="")
+        .update(
+            extraction_status=Article.ExtractionStatus.PENDING,
+            extraction_error="",
+            updated_at=timezone.now(),
+        )
     )
+    if not updated:
+        raise TransitionError(
+            "This article has no text to extract claims from: its page is still being fetched, "
+            "or fetching it failed (send the link again)."
+        )
     _enqueue_extraction(article.pk)
 
 

@@ -106,6 +106,12 @@ def _http_client() -> HttpClient:
         return client
 
 
+def http_client() -> HttpClient:
+    """The shared HTTP client (SSRF guard, timeouts, size cap, cache) for fetches made outside
+    lookups, such as an article's page sent as a link."""
+    return _http_client()
+
+
 def _library_search(team_id: int) -> Any:
     def search(terms: Sequence[str], limit: int | None) -> list[LibraryDocument]:
         return [
