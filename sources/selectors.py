@@ -1,14 +1,27 @@
-"""Reads for sources, team libraries, evidence and lookup runs."""
+"""Reads for sources, team libraries, evidence and lookup runs.
+
+The ``*_list``/``*_get`` readers scope rows to a user's teams (the API); another team's rows are
+not found.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar, cast
 
+import django_filters
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
-from sources.models import Evidence, LookupRun, Source
+from sources.filters import EvidenceFilter, LookupRunFilter, SourceFilter
+from sources.models import Evidence, LibraryItem, LookupRun, Source
+from workbench.selectors import team_list_for_user
+
+Viewer = User | AnonymousUser
+_M = TypeVar("_M", bound=Model)
 
 # A search term is a plain word: whatever the full-text query languages treat specially
 # (quotes, "-", "or", parentheses, "*", ":", "^") never reaches them.
@@ -89,3 +102,81 @@ def lookup_runs_latest(*, claim_id: int) -> list[LookupRun]:
     ):
         latest.setdefault(run.backend, run)
     return list(latest.values())
+
+
+# --- scoped to a user's teams (the API) ----------------------------------------------------------
+
+
+def _apply_filters(
+    filterset_class: type[django_filters.FilterSet],
+    filters: Mapping[str, Any] | None,
+    queryset: QuerySet[_M],
+) -> QuerySet[_M]:
+    """`queryset` narrowed by a FilterSet; invalid values raise ValidationError per field."""
+    filterset = filterset_class(filters or {}, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors.as_data())
+    return cast(QuerySet[_M], filterset.qs)
+
+
+def evidence_list(*, user: Viewer, filters: Mapping[str, Any] | None = None) -> QuerySet[Evidence]:
+    """Evidence on a user's teams' claims, newest first, filtered (see EvidenceFilter).
+
+    One query: each row comes with its claim, its source (archived text deferred) and its adder.
+    """
+    queryset = (
+        Evidence.objects.filter(claim__team__in=team_list_for_user(user=user))
+        .select_related("claim", "source", "created_by")
+        .defer("source__archived_text")
+        .order_by("-created_at", "-id")
+    )
+    return _apply_filters(EvidenceFilter, filters, queryset)
+
+
+def evidence_get(*, user: Viewer, code: Any) -> Evidence | None:
+    return (
+        Evidence.objects.filter(claim__team__in=team_list_for_user(user=user), code=code)
+        .select_related("claim", "source", "created_by")
+        .defer("source__archived_text")
+        .first()
+    )
+
+
+def _sources_visible(*, user: Viewer) -> QuerySet[Source]:
+    """Sources a user may see: in one of their teams' libraries, or cited by evidence on one of
+    their teams' claims. EXISTS subqueries, so a source is one row however often it is cited."""
+    teams = team_list_for_user(user=user)
+    in_library = LibraryItem.objects.filter(team__in=teams, source=OuterRef("pk"))
+    cited = Evidence.objects.filter(claim__team__in=teams, source=OuterRef("pk"))
+    return Source.objects.filter(Exists(in_library) | Exists(cited))
+
+
+def source_list(*, user: Viewer, filters: Mapping[str, Any] | None = None) -> QuerySet[Source]:
+    """The sources a user may see, newest first, filtered (see SourceFilter); no archived text."""
+    queryset = _sources_visible(user=user).defer("archived_text").order_by("-created_at", "-id")
+    return _apply_filters(SourceFilter, filters, queryset)
+
+
+def source_get(*, user: Viewer, code: Any) -> Source | None:
+    """One source a user may see, with its archived text."""
+    return _sources_visible(user=user).filter(code=code).first()
+
+
+def lookup_run_list(
+    *, user: Viewer, filters: Mapping[str, Any] | None = None
+) -> QuerySet[LookupRun]:
+    """Lookup runs on a user's teams' claims, newest first, filtered (see LookupRunFilter)."""
+    queryset = (
+        LookupRun.objects.filter(claim__team__in=team_list_for_user(user=user))
+        .select_related("claim", "requested_by")
+        .order_by("-created_at", "-id")
+    )
+    return _apply_filters(LookupRunFilter, filters, queryset)
+
+
+def lookup_run_get(*, user: Viewer, code: Any) -> LookupRun | None:
+    return (
+        LookupRun.objects.filter(claim__team__in=team_list_for_user(user=user), code=code)
+        .select_related("claim", "requested_by")
+        .first()
+    )
