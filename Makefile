@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=$${DEBUG:-1}
 DEMO_TEAM := Demo desk
 
-.PHONY: install run demo test lint typecheck check worker lookup-worker migrations clean
+.PHONY: install run demo test lint typecheck check worker lookup-worker migrations schema clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ typecheck: install
 
 migrations: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The API's OpenAPI schema, committed so API changes show in review (a test compares it).
+schema: install
+	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file workbench/openapi.yml
 
 check: lint typecheck migrations test
 
