@@ -158,7 +158,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse): opening a PostgreSQL connection per
+        # request cost about as much as the whole claim list page (bench/api.py).
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
