@@ -29,7 +29,8 @@ from rest_framework.response import Response
 from workbench import rest
 from workbench.authentication import TokenAuthentication
 from workbench.models import ApiToken, Membership, Team
-from workbench.rest import CursorPage, request_user
+from workbench.pagination import CursorPage
+from workbench.rest import request_user
 from workbench.selectors import (
     membership_get,
     membership_list,

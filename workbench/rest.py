@@ -1,6 +1,7 @@
-"""What every API endpoint shares: the token scheme in the schema, pagination, parsers with a
-size limit, input serializers that refuse unknown fields, throttles, one exception handler and
-the error responses of the OpenAPI schema.
+"""What every API endpoint shares: the token scheme in the schema, input serializers that refuse
+unknown fields and wrong JSON types, throttles, one exception handler and the error responses of
+the OpenAPI schema. (Pagination, the parser and token authentication have modules of their own:
+DRF imports them while its own views module loads, so they must not import this one.)
 
 Every error leaves the API as JSON of one shape::
 
@@ -12,9 +13,6 @@ what it carries (a refused claim change adds ``current``, the claim as it is now
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,8 +24,6 @@ from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import APIException
-from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -63,116 +59,6 @@ def viewer_of(request: Request | HttpRequest) -> User | AnonymousUser:
     user = request.user
     assert isinstance(user, User | AnonymousUser)
     return user
-
-
-# --- pagination -----------------------------------------------------------------------------------
-
-
-class CursorPage(CursorPagination):
-    """Cursor pages, newest first. Stable under inserts: a page never repeats or skips a row
-    that existed when the first page was read. ``page_size`` from 1 to 200 (default 50); any
-    other value is a 400, not silently replaced."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = ("-created_at", "-id")
-
-    def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if not 1 <= size <= self.max_page_size:
-            raise exceptions.ValidationError(
-                {"page_size": [f"A page holds 1 to {self.max_page_size} items."]}
-            )
-        return size
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters: list[dict[str, Any]] = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
-        return parameters
-
-    def decode_cursor(self, request: Request) -> Any:
-        encoded = request.query_params.get(self.cursor_query_param)
-        try:
-            if encoded is not None:
-                # DRF's decoding skips characters outside base64, so "!!!" would be read as
-                # an empty cursor (the first page) instead of refused.
-                base64.b64decode(encoded.encode("ascii"), validate=True)
-            return super().decode_cursor(request)
-        except (binascii.Error, UnicodeEncodeError, exceptions.NotFound):
-            raise exceptions.ValidationError(
-                {"cursor": ["This cursor is not valid; start again from the first page."]}
-            ) from None
-
-    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except (DjangoValidationError, ValueError, OverflowError):
-            # A cursor whose position is not a value of the ordering field (edited by hand).
-            raise exceptions.ValidationError(
-                {"cursor": ["This cursor is not valid; start again from the first page."]}
-            ) from None
-
-
-# --- parsers --------------------------------------------------------------------------------------
-
-
-class RequestTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
-    default_detail = "The request body is too large."
-
-
-def _read_limited(stream: Any, request: Any) -> bytes:
-    limit = settings.API_MAX_BODY_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    try:
-        length = int(declared)
-    except ValueError:
-        raise exceptions.ParseError("Content-Length is not a number.") from None
-    message = (
-        f"The request body is {{size}} bytes; the limit is {limit:,} bytes "
-        f"(an article is at most {settings.ARTICLE_MAX_CHARS:,} characters)."
-    )
-    if length > limit:
-        raise RequestTooLarge(message.format(size=f"{length:,}"))
-    data: bytes = stream.read(limit + 1) if stream is not None else b""
-    if len(data) > limit:
-        raise RequestTooLarge(message.format(size=f"over {limit:,}"))
-    return data
-
-
-class LimitedJSONParser(JSONParser):
-    """JSON, UTF-8, at most API_MAX_BODY_BYTES; NaN and Infinity are refused."""
-
-    def parse(
-        self,
-        stream: Any,
-        media_type: str | None = None,
-        parser_context: Mapping[str, Any] | None = None,
-    ) -> Any:
-        request = (parser_context or {})["request"]
-        data = _read_limited(stream, request)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise exceptions.ParseError("The request body is not UTF-8.") from None
-        try:
-            return json.loads(text, parse_constant=_refuse_constant)
-        except ValueError as exc:
-            raise exceptions.ParseError(f"The request body is not valid JSON: {exc}") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 # --- serializers ----------------------------------------------------------------------------------

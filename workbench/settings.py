@@ -311,12 +311,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     # JSON only: one way to send data, so "" in a form can never pass for "not given".
-    "DEFAULT_PARSER_CLASSES": ["workbench.rest.LimitedJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["workbench.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "workbench.rest.CursorPage",
+    "DEFAULT_PAGINATION_CLASS": "workbench.pagination.CursorPage",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -31,7 +31,8 @@ from claims.selectors import (
 from claims.services import ClaimConflictError, claim_update, comment_create
 from sources.models import LookupRun
 from sources.services import lookup_claim_start
-from workbench.rest import CursorPage, EnqueueThrottle, InputSerializer, request_user
+from workbench.pagination import CursorPage
+from workbench.rest import EnqueueThrottle, InputSerializer, request_user
 
 
 class OldestFirstPage(CursorPage):

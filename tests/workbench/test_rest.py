@@ -4,6 +4,9 @@ size limits, strict JSON, strict pagination parameters, JSON 404s under /api/.""
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
 
 import pytest
 from django.test import override_settings
@@ -156,3 +159,29 @@ class JsonTypeTests:
         assert field in error["fields"]
         claim.refresh_from_db()
         assert claim.version == 1 and claim.rationale == ""
+
+
+def test_drf_settings_import_in_a_fresh_process() -> None:
+    """A Celery worker reads DRF's settings (its system checks) before any URLconf or view is
+    imported: the classes named there must import without DRF's views module loaded first."""
+    code = (
+        "import django; django.setup()\n"
+        "from rest_framework.settings import api_settings as s\n"
+        "print(s.DEFAULT_PAGINATION_CLASS.__name__, s.DEFAULT_PARSER_CLASSES[0].__name__,"
+        " s.DEFAULT_AUTHENTICATION_CLASSES[0].__name__, s.EXCEPTION_HANDLER.__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "workbench.settings_test"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == [
+        "CursorPage",
+        "LimitedJSONParser",
+        "TokenAuthentication",
+        "api_exception_handler",
+    ]
