@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workbench import views
+from workbench.views import tokens as views
 
 urlpatterns = [
     path("tokens/", views.token_list, name="account-tokens"),

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_htmx",
     "workbench",
     "claims",
     "sources",
@@ -130,9 +131,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
+LOGIN_URL = "sign-in"
+LOGIN_REDIRECT_URL = "inbox"
+LOGOUT_REDIRECT_URL = "sign-in"
 WSGI_APPLICATION = "workbench.wsgi.application"
 ASGI_APPLICATION = "workbench.asgi.application"
 
@@ -146,6 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workbench.views.current.workbench_context",
             ],
         },
     },
@@ -196,8 +202,6 @@ STORAGES = {
         )
     },
 }
-
-LOGIN_URL = "admin:login"
 
 # --- security (production) ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = (

@@ -26,7 +26,7 @@ class TokenPageTests:
     def test_anonymous_users_are_sent_to_sign_in(self, client):
         response = client.get(PAGE)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login"))
+        assert response["Location"].startswith(reverse("sign-in"))
 
     def test_lists_own_tokens_only(self, client, owner, editor):
         token_create(user=owner, name="CMS import")

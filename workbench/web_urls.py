@@ -1,0 +1,34 @@
+"""The web workbench's pages (names without a namespace: ``inbox``, ``claim-detail`` ...)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from workbench.views import account, articles, claims
+
+urlpatterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            template_name="workbench/sign_in.html", redirect_authenticated_user=True
+        ),
+        name="sign-in",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="workbench/password_change.html", success_url="/"
+        ),
+        name="password-change",
+    ),
+    path("teams/", account.team_list, name="team-list"),
+    path("teams/switch/", account.team_switch, name="team-switch"),
+    path("teams/<uuid:code>/", account.team_detail, name="team-detail"),
+    path("", articles.inbox, name="inbox"),
+    path("articles/new/", articles.article_add, name="article-add"),
+    path("articles/<uuid:code>/", articles.article_detail, name="article-detail"),
+    path("articles/<uuid:code>/progress/", articles.article_progress, name="article-progress"),
+    path("claims/", claims.claim_queue, name="claim-queue"),
+    path("claims/bulk/", claims.claim_bulk, name="claim-bulk"),
+    path("claims/<uuid:code>/", claims.claim_detail, name="claim-detail"),
+]
