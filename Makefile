@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=$${DEBUG:-1}
 DEMO_TEAM := Demo desk
 
-.PHONY: install run demo test lint typecheck check worker lookup-worker migrations schema clean
+.PHONY: install run demo test lint typecheck check worker lookup-worker migrations schema screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ migrations: install
 # The API's OpenAPI schema, committed so API changes show in review (a test compares it).
 schema: install
 	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file workbench/openapi.yml
+
+# The README's screenshots, taken by the browser tests (needs Debian's chromium).
+screenshots: install
+	WORKBENCH_SCREENSHOTS=tests/screenshots $(BIN)/python -m pytest -q tests/browser
 
 check: lint typecheck migrations test
 

@@ -31,4 +31,7 @@ urlpatterns = [
     path("claims/", claims.claim_queue, name="claim-queue"),
     path("claims/bulk/", claims.claim_bulk, name="claim-bulk"),
     path("claims/<uuid:code>/", claims.claim_detail, name="claim-detail"),
+    # --- articles (W1): the article page's editor actions ---
+    path("articles/<uuid:code>/lookups/", articles.article_lookups, name="article-lookups"),
+    path("articles/<uuid:code>/extract/", articles.article_extract, name="article-extract"),
 ]
