@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -9,7 +10,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from claims.claimreview import ClaimReviewInput
 from claims.filters import ClaimFilter
 from claims.models import Article, Claim, ClaimChange, Comment
 from workbench.selectors import team_list_for_user
@@ -126,6 +129,32 @@ def claim_review_list(*, user: Viewer, team: Any = None) -> QuerySet[Claim]:
     if team is not None:
         queryset = queryset.filter(team__code=team)
     return queryset.order_by("-published_at", "-id")
+
+
+def claim_review_facts(
+    claim: Claim, *, fallback_url: str, published_on: datetime.date | None = None
+) -> ClaimReviewInput:
+    """What a claim's ClaimReview says (its team and article loaded; a verdict set).
+
+    `fallback_url` is the review's address when the claim has no `review_url`; `published_on`
+    defaults to the publication date (today for a preview of an unpublished claim).
+    """
+    article = claim.article
+    if published_on is None:
+        published_on = timezone.localdate(claim.published_at) if claim.published_at else None
+    return ClaimReviewInput(
+        claim_text=claim.text,
+        verdict=claim.verdict,
+        verdict_label=str(Claim.Verdict(claim.verdict).label) if claim.verdict else "",
+        published_on=published_on or timezone.localdate(),
+        review_url=claim.review_url or fallback_url,
+        team_name=claim.team.name,
+        team_website=claim.team.website,
+        article_url=article.url,
+        article_title=article.title,
+        article_outlet=article.outlet,
+        appeared_on=timezone.localdate(article.published_at) if article.published_at else None,
+    )
 
 
 def team_member_get(*, team_id: int, username: str) -> User | None:

@@ -85,10 +85,10 @@ def library_search(*, team_id: int, terms: Sequence[str], limit: int | None = No
 
 
 def evidence_for_claim(*, claim_id: int) -> QuerySet[Evidence]:
-    """A claim's evidence, most relevant first, with each passage's source (archive deferred)."""
+    """A claim's evidence, most relevant first, with its source (archive deferred) and adder."""
     return (
         Evidence.objects.filter(claim_id=claim_id)
-        .select_related("source")
+        .select_related("source", "created_by")
         .defer("source__archived_text")
         .order_by("-relevance", "id")
     )

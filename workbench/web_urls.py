@@ -31,6 +31,16 @@ urlpatterns = [
     path("claims/", claims.claim_queue, name="claim-queue"),
     path("claims/bulk/", claims.claim_bulk, name="claim-bulk"),
     path("claims/<uuid:code>/", claims.claim_detail, name="claim-detail"),
+    path("claims/<uuid:code>/save/", claims.claim_save, name="claim-save"),
+    path("claims/<uuid:code>/comments/", claims.claim_comment, name="claim-comment"),
+    path("claims/<uuid:code>/lookups/", claims.claim_lookups, name="claim-lookups"),
+    path(
+        "claims/<uuid:code>/lookups/progress/",
+        claims.claim_lookup_progress,
+        name="claim-lookup-progress",
+    ),
+    path("claims/<uuid:code>/evidence/", claims.claim_evidence_url, name="claim-evidence-url"),
+    path("sources/<uuid:code>/", claims.source_detail, name="source-detail"),
     # --- articles (W1): the article page's editor actions ---
     path("articles/<uuid:code>/lookups/", articles.article_lookups, name="article-lookups"),
     path("articles/<uuid:code>/extract/", articles.article_extract, name="article-extract"),

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +24,7 @@ from claims.selectors import (
     claim_comments,
     claim_history,
     claim_list,
+    claim_review_facts,
     claim_review_list,
     team_member_get,
 )
@@ -396,22 +396,11 @@ class ClaimReviewSerializer(_JsonLdSerializer):
 def claim_review_input(claim: Claim, *, request: Request) -> ClaimReviewInput:
     """What the ClaimReview of a published claim says (team and article must be loaded)."""
     assert claim.published_at is not None
-    article = claim.article
-    review_url = claim.review_url or request.build_absolute_uri(
-        reverse("api:claim-claimreview", kwargs={"code": claim.code})
-    )
-    return ClaimReviewInput(
-        claim_text=claim.text,
-        verdict=claim.verdict,
-        verdict_label=str(Claim.Verdict(claim.verdict).label),
-        published_on=timezone.localdate(claim.published_at),
-        review_url=review_url,
-        team_name=claim.team.name,
-        team_website=claim.team.website,
-        article_url=article.url,
-        article_title=article.title,
-        article_outlet=article.outlet,
-        appeared_on=timezone.localdate(article.published_at) if article.published_at else None,
+    return claim_review_facts(
+        claim,
+        fallback_url=request.build_absolute_uri(
+            reverse("api:claim-claimreview", kwargs={"code": claim.code})
+        ),
     )
 
 

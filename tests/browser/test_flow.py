@@ -57,11 +57,6 @@ def set_status(page, status: str, **fields: str):
     return response
 
 
-# Until the claim page (W3) lands, /claims/<code>/ is a stub without evidence or forms.
-W3_PENDING = pytest.mark.xfail(reason="claim page (W3) still a stub", strict=True)
-
-
-@W3_PENDING
 def test_seed_article_to_published_verdict(page, team, owner, seed_text):
     with LIBRARY.open("rb") as f:
         library_load(team=team, records=library_file_parse(f))
@@ -117,7 +112,6 @@ def test_seed_article_to_published_verdict(page, team, owner, seed_text):
     screenshot(page, "inbox")
 
 
-@W3_PENDING
 def test_two_editors_on_one_claim_the_second_sees_the_conflict(new_page, team, owner, editor):
     claim = ClaimFactory(article=ArticleFactory(team=team), text="Cuba and China met in 1960.")
     url = f"/claims/{claim.code}/"

@@ -16,11 +16,7 @@ IMG = '<img src=x onerror="window.__xss=2">'
 QUOTES = "He said \"it's 'fine'\" & left </p><b>bold?</b>"
 
 
-# Until the claim page (W3) lands, /claims/<code>/ is a stub that answers 200 to anyone.
-W3_PENDING = pytest.mark.xfail(reason="claim page (W3) still a stub", strict=True)
-
-
-@pytest.mark.parametrize("what", ["article", pytest.param("claim", marks=W3_PENDING)])
+@pytest.mark.parametrize("what", ["article", "claim"])
 def test_another_teams_article_and_claim_are_404(page, team, owner, outsider, what):
     claim = ClaimFactory(article=ArticleFactory(team=team, title="Desk A only"))
     url = f"/articles/{claim.article.code}/" if what == "article" else f"/claims/{claim.code}/"

@@ -276,7 +276,7 @@ class ClaimItem:
     has_conflict: bool
 
 
-def _findings_of(claim: Claim, texts: dict[str, str]) -> list[dict[str, Any]]:
+def findings_shown(claim: Claim, texts: dict[str, str]) -> list[dict[str, Any]]:
     """The claim's findings, each with the other claims it involves (code and text)."""
     shown: list[dict[str, Any]] = []
     for finding in claim.findings or []:
@@ -333,7 +333,7 @@ def article_detail(request: HttpRequest, code: Any) -> HttpResponse:
     items = [
         ClaimItem(
             claim=c,
-            findings=(found := _findings_of(c, texts)),
+            findings=(found := findings_shown(c, texts)),
             has_conflict=any(f["severity"] == Claim.FindingSeverity.CONFLICT for f in found),
         )
         for c in claims
