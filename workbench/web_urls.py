@@ -40,6 +40,11 @@ urlpatterns = [
         name="claim-lookup-progress",
     ),
     path("claims/<uuid:code>/evidence/", claims.claim_evidence_url, name="claim-evidence-url"),
+    path(
+        "claims/<uuid:code>/evidence/<uuid:evidence>/",
+        claims.claim_evidence_change,
+        name="claim-evidence-change",
+    ),
     path("sources/<uuid:code>/", claims.source_detail, name="source-detail"),
     # --- articles (W1): the article page's editor actions ---
     path("articles/<uuid:code>/lookups/", articles.article_lookups, name="article-lookups"),

@@ -142,7 +142,8 @@ EVIDENCE_EDITABLE = ("passage", "stance", "relevance")
 
 @transaction.atomic
 def evidence_update(*, evidence: Evidence, by: User | None, data: dict[str, Any]) -> Evidence:
-    """Correct an evidence row's passage, stance or relevance (editors and owners only).
+    """Correct an evidence row's passage, stance or relevance (editors and owners only); the
+    claim's machine suggestion is worked out again.
 
     A new passage gets a new hash; if the claim already has that passage from the same source,
     the change is refused rather than creating a duplicate.
@@ -163,15 +164,31 @@ def evidence_update(*, evidence: Evidence, by: User | None, data: dict[str, Any]
         ).exclude(pk=current.pk)
         if twin.exists():
             raise ValidationError("The claim already has this passage from this source.")
-    current, _ = model_update(
-        instance=current, fields=[*EVIDENCE_EDITABLE, "passage_hash"], data=changes
+    if "stance" in changes and changes["stance"] != current.stance:
+        # The stance is now a reviewer's: the machine's reason for its own stance no longer holds.
+        changes["stance_reason"] = ""
+    current, changed = model_update(
+        instance=current,
+        fields=[*EVIDENCE_EDITABLE, "passage_hash", "stance_reason"],
+        data=changes,
     )
+    if changed:
+        _suggestion_refresh(current.claim_id)
     return current
+
+
+def _suggestion_refresh(claim_id: int) -> None:
+    from sources.services.lookups import claim_suggestion_refresh  # it imports this module
+
+    claim_suggestion_refresh(claim_id=claim_id)
 
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, by: User | None) -> None:
-    """Take an evidence row off its claim (editors and owners only); the source stays archived."""
+    """Take an evidence row off its claim (editors and owners only); the source stays archived
+    and the claim's machine suggestion is worked out again."""
     current = Evidence.objects.select_for_update().select_related("claim__team").get(pk=evidence.pk)
     require_edit(user=by, team=current.claim.team)
+    claim_id = current.claim_id
     current.delete()
+    _suggestion_refresh(claim_id)

@@ -48,7 +48,12 @@ from claims.services import (
 )
 from sources.models import Evidence, LookupRun
 from sources.selectors import evidence_for_claim, evidence_get, lookup_runs_latest, source_get
-from sources.services import lookup_claim_start, lookup_url_attach
+from sources.services import (
+    evidence_remove,
+    evidence_update,
+    lookup_claim_start,
+    lookup_url_attach,
+)
 from workbench.exceptions import ApplicationError, PermissionDeniedError
 from workbench.models import Membership
 from workbench.rest import request_user
@@ -610,6 +615,7 @@ def _claim_page(
         "context": _claim_context(claim),
         "findings": _finding_items(claim),
         "groups": _evidence_groups(claim),
+        "stances": Evidence.Stance.choices,
         **_runs_context(claim),
         "comments": comments,
         "history": list(claim_history(claim=claim)),
@@ -802,6 +808,33 @@ def claim_evidence_url(request: HttpRequest, code: Any) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def claim_evidence_change(request: HttpRequest, code: Any, evidence: Any) -> HttpResponse:
+    """A reviewer corrects a passage's stance (`stance`) or takes it off the claim (`remove`);
+    the machine suggestion is worked out again."""
+    claim = _claim_or_404(request, code)
+    row = Evidence.objects.filter(claim=claim, code=evidence).first()
+    if row is None:
+        raise Http404("No such evidence on this claim.")
+    user = request_user(request)
+    try:
+        if request.POST.get("action") == "remove":
+            evidence_remove(evidence=row, by=user)
+            messages.success(request, "The passage was taken off the claim; its source stays.")
+        else:
+            stance = request.POST.get("stance", "")
+            if stance not in Evidence.Stance.values:
+                messages.error(request, "Choose a stance: supports, refutes, mixed or neutral.")
+                return HttpResponseRedirect(reverse("claim-detail", args=[claim.code]))
+            evidence_update(evidence=row, by=user, data={"stance": stance})
+            messages.success(request, "Stance saved; the suggestion was worked out again.")
+    except PermissionDeniedError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("claim-detail", args=[claim.code]))
+    return HttpResponseRedirect(reverse("claim-detail", args=[claim.code]) + "#evidence")
+
+
+@login_required
 @require_GET
 def claim_lookup_progress(request: HttpRequest, code: Any) -> HttpResponse:
     """The lookup runs fragment (htmx polls it every 2 s while a run is queued or running).
@@ -814,6 +847,11 @@ def claim_lookup_progress(request: HttpRequest, code: Any) -> HttpResponse:
     if not context["runs_active"] and request.GET.get("shown") == "active":
         context["evidence_oob"] = True
         context["groups"] = _evidence_groups(claim)
+        context["stances"] = Evidence.Stance.choices
+        context["can_edit"] = current_role(request, claim.team) in (
+            Membership.Role.OWNER,
+            Membership.Role.EDITOR,
+        )
     return render(request, LOOKUPS_TEMPLATE, context)
 
 

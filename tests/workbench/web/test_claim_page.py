@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimChange, Comment
 from claims.services import claim_update, comment_create
-from sources.models import LookupRun
+from sources.models import Evidence, LookupRun
 from tests.factories import ArticleFactory, ClaimFactory, EvidenceFactory, SourceFactory
 from workbench.views.claims import mentions_rendered
 
@@ -556,3 +556,44 @@ class QueryCountTests:
         with django_assert_num_queries(len(first.captured_queries)):
             page = client.get(url("claim-detail", large)).content.decode()
         assert page.count('class="evidence"') == 25
+
+
+class EvidenceCorrectionTests:
+    def change(self, client, claim, evidence, **data):
+        return client.post(reverse("claim-evidence-change", args=[claim.code, evidence.code]), data)
+
+    def test_reviewer_sets_the_stance_and_the_suggestion_follows(self, client, editor, claim):
+        machine = EvidenceFactory(
+            claim=claim, stance="supports", stance_reason="passage says 1960", relevance=0.9
+        )
+        LookupRun.objects.create(claim=claim, backend="library", status="succeeded")
+        client.force_login(editor)
+        response = self.change(client, claim, machine, action="stance", stance="refutes")
+        assert response.status_code == 302 and response["Location"].endswith("#evidence")
+        machine.refresh_from_db()
+        assert (machine.stance, machine.stance_reason) == ("refutes", "")
+        claim.refresh_from_db()
+        assert claim.suggestion == "contradicted"
+        assert "a reviewer marked it refutes" in claim.suggestion_reason
+
+    def test_remove_takes_the_passage_off_and_keeps_the_source(self, client, editor, claim):
+        evidence = EvidenceFactory(claim=claim)
+        client.force_login(editor)
+        assert self.change(client, claim, evidence, action="remove").status_code == 302
+        assert not Evidence.objects.filter(pk=evidence.pk).exists()
+        assert evidence.source.__class__.objects.filter(pk=evidence.source_id).exists()
+
+    def test_refusals(self, client, editor, viewer, outsider, article, claim):
+        evidence = EvidenceFactory(claim=claim, stance="supports")
+        elsewhere = EvidenceFactory(claim=ClaimFactory(article=article))
+        client.force_login(editor)
+        # A stance that does not exist, and evidence of another claim under this claim's URL.
+        self.change(client, claim, evidence, action="stance", stance="maybe")
+        assert self.change(client, claim, elsewhere, action="remove").status_code == 404
+        client.force_login(viewer)
+        self.change(client, claim, evidence, action="remove")
+        client.force_login(outsider)
+        assert self.change(client, claim, evidence, action="remove").status_code == 404
+        evidence.refresh_from_db()
+        assert evidence.stance == "supports"
+        assert Evidence.objects.filter(pk=elsewhere.pk).exists()
