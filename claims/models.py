@@ -43,6 +43,10 @@ class Article(BaseModel):
     extraction_error = models.TextField(blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
     extractor_version = models.CharField(max_length=32, blank=True)
+    # Deliveries of the fetch or extraction task now under way that started and have not finished
+    # (a worker died with it): the broker does not count them, the task does, and gives up after
+    # settings.TASK_MAX_REDELIVERIES. Back to 0 whenever the task finishes.
+    deliveries = models.PositiveSmallIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -259,6 +263,13 @@ class Claim(BaseModel):
             models.Index(
                 fields=["team", "-published_at"],
                 name="claims_claim_published_idx",
+                condition=Q(status="published"),
+            ),
+            # The same feed across all of a user's teams (no ?team=): one order over every team,
+            # so a page stops after its 50 rows instead of sorting every published claim.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="claims_claim_feed_idx",
                 condition=Q(status="published"),
             ),
         ]

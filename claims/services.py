@@ -15,16 +15,19 @@ import logging
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from claims.extraction import (
     EXTRACTOR_VERSION,
@@ -35,6 +38,7 @@ from claims.extraction import (
     decode_input,
     extract_article,
 )
+from claims.extraction.text import INVISIBLE_CHARS
 from claims.models import Article, Claim, ClaimChange, Comment
 from sources.backends.base import BackendError, ClaimQuery, TransientError
 from sources.backends.http import check_url
@@ -108,7 +112,8 @@ def article_body_clean(body: str) -> str:
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL_CHARS.sub(" ", text).strip()
-    if not text:
+    # Zero-width and direction marks only (no visible character) is empty too.
+    if not text or not "".join(ch for ch in text if ch not in INVISIBLE_CHARS).strip():
         raise ValidationError("The article text is empty.", code="empty")
     if len(text) > limit:
         raise ValidationError(
@@ -193,7 +198,26 @@ def _enqueue_extraction(article_id: int) -> None:
     # Imported here: tasks import this module.
     from claims.tasks import article_extract as article_extract_task
 
-    article_extract_task.delay_on_commit(article_id)
+    transaction.on_commit(partial(task_send, article_extract_task, article_id))
+
+
+def task_send(task: Any, object_id: int, *, queue: str | None = None) -> bool:
+    """Send `task(object_id)` to the broker; False (logged) if the broker cannot be reached.
+
+    The work it stands for is saved already (pending, fetching or queued): the sweep sends it
+    again later, so an ingest or a lookup request succeeds while Redis is down. The connection
+    and publish retry policies in settings keep this to about a second.
+    """
+    options = {"queue": queue} if queue else {}
+    try:
+        task.apply_async(args=[object_id], **options)
+    except BrokerError as exc:
+        logger.error(
+            "task.send_failed",
+            extra={"task": task.name, "id": object_id, "error": str(exc)[:300]},
+        )
+        return False
+    return True
 
 
 # --- articles from a link ------------------------------------------------------------------------
@@ -291,7 +315,7 @@ def _enqueue_fetch(article_id: int) -> None:
     # explicit queue wins over the routes (a task's `queue=` attribute is deprecated in Celery 5.7).
     from claims.tasks import article_fetch as article_fetch_task
 
-    article_fetch_task.apply_async_on_commit(args=[article_id], queue=FETCH_QUEUE)
+    transaction.on_commit(partial(task_send, article_fetch_task, article_id, queue=FETCH_QUEUE))
 
 
 @dataclass(frozen=True)
@@ -321,11 +345,21 @@ def article_fetch(*, article_id: int) -> FetchOutcome:
     TransientError (the site could not be reached, after the client's own retries) propagates,
     so the task can try again later.
     """
-    article = Article.objects.filter(pk=article_id).only("id", "url", "extraction_status").first()
+    counted = Article.objects.filter(
+        pk=article_id, extraction_status=Article.ExtractionStatus.FETCHING
+    ).update(deliveries=F("deliveries") + 1)
+    article = (
+        Article.objects.filter(pk=article_id)
+        .only("id", "url", "extraction_status", "deliveries")
+        .first()
+    )
     if article is None:
         return FetchOutcome(status="missing", acted=False)
-    if article.extraction_status != Article.ExtractionStatus.FETCHING:
+    if not counted or article.extraction_status != Article.ExtractionStatus.FETCHING:
         return FetchOutcome(status=article.extraction_status, acted=False)
+    lost = article.deliveries - 1
+    if lost > settings.TASK_MAX_REDELIVERIES:
+        return _article_fetch_failed(article_id, worker_lost_reason(lost, "fetching the page"))
     backend = UrlBackend(http_client(), max_chars=sys.maxsize)
     try:
         candidates = backend.search(ClaimQuery(text="", url=article.url))
@@ -352,6 +386,7 @@ def article_fetch(*, article_id: int) -> FetchOutcome:
         current.content_hash = content_hash
         current.extraction_status = Article.ExtractionStatus.PENDING
         current.extraction_error = ""
+        current.deliveries = 0
         if current.title == current.url and page.title.strip():
             current.title = _one_line(page.title)[: Article._meta.get_field("title").max_length]
         if not current.outlet and page.publisher:
@@ -381,6 +416,7 @@ def article_fetch_mark_failed(*, article_id: int, reason: str) -> bool:
     ).update(
         extraction_status=Article.ExtractionStatus.FAILED,
         extraction_error=reason[:5000],
+        deliveries=0,
         updated_at=timezone.now(),
     )
     if updated:
@@ -636,10 +672,18 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
     update of claims whose findings alone changed, one insert of history rows, and the article's
     update (plus the savepoint or transaction statements).
     """
-    article = Article.objects.only("id", "body", "published_at").get(pk=article_id)
     Article.objects.filter(pk=article_id).update(
-        extraction_status=Article.ExtractionStatus.RUNNING, updated_at=timezone.now()
+        extraction_status=Article.ExtractionStatus.RUNNING,
+        deliveries=F("deliveries") + 1,
+        updated_at=timezone.now(),
     )
+    article = Article.objects.only("id", "body", "published_at", "deliveries").get(pk=article_id)
+    lost = article.deliveries - 1
+    if lost > settings.TASK_MAX_REDELIVERIES:
+        # Each time a worker took this extraction, it died before finishing (a crash, the OOM
+        # killer, a hard time limit): another try would most likely end the same way.
+        article_mark_failed(article_id=article_id, reason=worker_lost_reason(lost, "extracting"))
+        return ExtractionOutcome(failed=True)
     article_date: date | None = (
         timezone.localdate(article.published_at) if article.published_at else None
     )
@@ -752,12 +796,14 @@ def article_extract(*, article_id: int) -> ExtractionOutcome:
         article.extraction_error = ""
         article.extracted_at = now
         article.extractor_version = EXTRACTOR_VERSION
+        article.deliveries = 0
         article.save(
             update_fields=[
                 "extraction_status",
                 "extraction_error",
                 "extracted_at",
                 "extractor_version",
+                "deliveries",
                 "updated_at",
             ]
         )
@@ -777,9 +823,81 @@ def article_mark_failed(*, article_id: int, reason: str) -> None:
     Article.objects.filter(pk=article_id).update(
         extraction_status=Article.ExtractionStatus.FAILED,
         extraction_error=reason[:5000],
+        deliveries=0,
         updated_at=timezone.now(),
     )
     logger.warning("article.extraction_failed", extra={"article_id": article_id, "reason": reason})
+
+
+def worker_lost_reason(lost: int, doing: str) -> str:
+    return (
+        f"worker lost {lost} times while {doing} (the task was delivered again after its "
+        f"worker died more than {settings.TASK_MAX_REDELIVERIES} times); gave up"
+    )
+
+
+def article_delivery_uncount(*, article_id: int) -> None:
+    """A delivery that ended in a retry did finish (it was not lost): take it off the count."""
+    Article.objects.filter(pk=article_id, deliveries__gt=0).update(deliveries=F("deliveries") - 1)
+
+
+@dataclass(frozen=True)
+class SweepOutcome:
+    """Articles whose task the sweep sent again, per status they were stuck in."""
+
+    sent: dict[str, int]
+    failed_to_send: int = 0
+
+    def as_log(self) -> dict[str, Any]:
+        return {**{f"sent_{k}": v for k, v in self.sent.items()}, "unsent": self.failed_to_send}
+
+
+def article_sweep(
+    *, stale_after: Mapping[str, float], batch: int, now: datetime | None = None
+) -> SweepOutcome:
+    """Send again the task of articles stuck in a status longer than `stale_after[status]`
+    seconds ("pending", "running": extraction; "fetching": the page fetch), at most `batch` per
+    status, oldest first.
+
+    An article is stuck when its message was lost (ingested while the broker was down) or its
+    worker died and the broker did not deliver again. Tasks are idempotent, so sending one that
+    was only slow is harmless; each article sent is marked (updated_at) so the next passes leave
+    it alone for `stale_after` again. If the broker cannot be reached, the pass stops and the
+    rest waits for the next one. Rows another sweep holds are skipped (SKIP LOCKED).
+    """
+    from claims.tasks import article_extract as article_extract_task
+    from claims.tasks import article_fetch as article_fetch_task
+
+    now = now or timezone.now()
+    sent: dict[str, int] = {}
+    unsent = 0
+    for status, seconds in stale_after.items():
+        task, queue = (
+            (article_fetch_task, FETCH_QUEUE)
+            if status == Article.ExtractionStatus.FETCHING
+            else (article_extract_task, None)
+        )
+        with transaction.atomic():
+            ids = list(
+                Article.objects.select_for_update(skip_locked=True)
+                .filter(extraction_status=status, updated_at__lt=now - timedelta(seconds=seconds))
+                .order_by("updated_at", "id")
+                .values_list("id", flat=True)[:batch]
+            )
+            done: list[int] = []
+            for article_id in ids:
+                if not task_send(task, article_id, queue=queue):
+                    unsent += len(ids) - len(done)
+                    break
+                done.append(article_id)
+            Article.objects.filter(pk__in=done).update(updated_at=now)
+        sent[status] = len(done)
+        if unsent:
+            break
+    outcome = SweepOutcome(sent=sent, failed_to_send=unsent)
+    if any(sent.values()) or unsent:
+        logger.info("article.sweep", extra=outcome.as_log())
+    return outcome
 
 
 # --- claim workflow -------------------------------------------------------------------------------

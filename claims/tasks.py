@@ -8,7 +8,8 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.log import get_task_logger
-from django.db import InterfaceError, OperationalError
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from claims import services
 from claims.models import Article
@@ -21,10 +22,35 @@ logger = get_task_logger(__name__)
 # plus HTML to text: far below these.
 FETCH_SOFT_TIME_LIMIT = 90
 FETCH_TIME_LIMIT = 120
+FETCH_RETRY_BACKOFF_MAX = 600
+# Extraction of the longest article (ARTICLE_MAX_CHARS) takes seconds; the limits are the
+# project-wide ones (CELERY_TASK_*TIME_LIMIT).
+EXTRACT_SOFT_TIME_LIMIT = settings.CELERY_TASK_SOFT_TIME_LIMIT
+EXTRACT_TIME_LIMIT = settings.CELERY_TASK_TIME_LIMIT
+EXTRACT_RETRY_BACKOFF_MAX = 600
+SWEEP_SOFT_TIME_LIMIT = 50
+SWEEP_TIME_LIMIT = 60
+# Past its hard time limit (plus a margin for the broker), a task still "running" has no worker.
+STUCK_MARGIN = 30
+
+
+def _uncount_delivery(article_id: Any) -> None:
+    """A delivery that ended in a retry was not lost; the database may be why it retries."""
+    if article_id is None:
+        return
+    try:
+        services.article_delivery_uncount(article_id=int(article_id))
+    except DatabaseError:
+        logger.warning("article.delivery_uncount_failed", extra={"article_id": article_id})
 
 
 class ArticleExtractTask(DjangoTask):  # type: ignore[misc]
     """Records on the article why extraction failed for good (after retries)."""
+
+    def on_retry(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        _uncount_delivery(kwargs.get("article_id", args[0] if args else None))
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
@@ -39,11 +65,17 @@ class ArticleExtractTask(DjangoTask):  # type: ignore[misc]
 @shared_task(  # type: ignore[untyped-decorator]
     name="claims.article_extract",
     base=ArticleExtractTask,
-    acks_late=True,  # services.article_extract is idempotent, so a redelivery is harmless
+    # services.article_extract is idempotent (claims matched by fingerprint under the article's
+    # lock), so a redelivery is harmless: acknowledged when done, delivered again if the worker
+    # dies (counted in Article.deliveries; more than TASK_MAX_REDELIVERIES and it gives up).
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=EXTRACT_SOFT_TIME_LIMIT,
+    time_limit=EXTRACT_TIME_LIMIT,
     # Transient database trouble only; extractor errors are recorded by the service, not retried.
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
-    retry_backoff_max=600,
+    retry_backoff_max=EXTRACT_RETRY_BACKOFF_MAX,
     max_retries=5,
 )
 def article_extract(article_id: int) -> None:
@@ -63,6 +95,11 @@ def article_extract(article_id: int) -> None:
 class ArticleFetchTask(DjangoTask):  # type: ignore[misc]
     """Records on the article why fetching its page failed for good (retries spent, time limit)."""
 
+    def on_retry(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        _uncount_delivery(kwargs.get("article_id", args[0] if args else None))
+
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
     ) -> None:
@@ -79,15 +116,17 @@ class ArticleFetchTask(DjangoTask):  # type: ignore[misc]
 @shared_task(  # type: ignore[untyped-decorator]
     name="claims.article_fetch",
     base=ArticleFetchTask,
-    # services.article_fetch acts only while the article is fetching: a redelivery is harmless.
+    # services.article_fetch acts only while the article is fetching: a redelivery is harmless
+    # (counted in Article.deliveries, like extraction's).
     acks_late=True,
+    reject_on_worker_lost=True,
     soft_time_limit=FETCH_SOFT_TIME_LIMIT,
     time_limit=FETCH_TIME_LIMIT,
     # A site that could not be reached (after the HTTP client's own retries) may answer later;
     # database trouble too. Refused, unreadable or duplicate pages are recorded, not retried.
     autoretry_for=(TransientError, OperationalError, InterfaceError),
     retry_backoff=30,
-    retry_backoff_max=600,
+    retry_backoff_max=FETCH_RETRY_BACKOFF_MAX,
     max_retries=3,
 )
 def article_fetch(article_id: int) -> None:
@@ -95,3 +134,30 @@ def article_fetch(article_id: int) -> None:
     claims.services, not by CELERY_TASK_ROUTES' "claims.*" -> extract."""
     outcome = services.article_fetch(article_id=article_id)
     logger.info("article.fetch_done", extra={"article_id": article_id, **outcome.as_log()})
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    name="claims.article_sweep",
+    base=DjangoTask,
+    # Sends tasks again for articles stuck too long; running it twice at once is harmless (rows
+    # locked with SKIP LOCKED, the tasks it sends are idempotent), and so is a redelivery.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SWEEP_SOFT_TIME_LIMIT,
+    time_limit=SWEEP_TIME_LIMIT,
+)
+def article_sweep() -> None:
+    """Run by Celery beat every SWEEP_INTERVAL seconds (CELERY_BEAT_SCHEDULE)."""
+    outcome = services.article_sweep(
+        stale_after={
+            # Its message was lost (the broker was down at ingest) or sits in a long queue.
+            Article.ExtractionStatus.PENDING: settings.SWEEP_PENDING_AFTER,
+            # A fetch may wait out its retries' backoff before the last try.
+            Article.ExtractionStatus.FETCHING: FETCH_TIME_LIMIT
+            + FETCH_RETRY_BACKOFF_MAX
+            + STUCK_MARGIN,
+            Article.ExtractionStatus.RUNNING: EXTRACT_TIME_LIMIT + STUCK_MARGIN,
+        },
+        batch=settings.SWEEP_BATCH,
+    )
+    logger.info("article.sweep_done", extra=outcome.as_log())

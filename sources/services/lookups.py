@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +57,6 @@ SEARCH_BACKENDS = ("library", "wikipedia", "wikidata", "factcheck")
 URL_BACKEND = "url"
 # Backends that talk to one fixed service: when it is unreachable, stop trying for a while.
 SERVICE_BACKENDS = ("wikipedia", "wikidata", "factcheck")
-# A run delivered this many times without finishing (a worker killed each time) gives up.
-MAX_DELIVERIES = 3
 ACTIVE = (LookupRun.Status.QUEUED, LookupRun.Status.RUNNING)
 
 
@@ -204,7 +203,8 @@ def _enqueue(runs: Iterable[LookupRun]) -> None:
         run_id = run.pk
 
         def send(run_id: int = run_id, queue: str = queue) -> None:
-            lookup_run_execute_task.apply_async(args=[run_id], queue=queue)
+            # Broker down: logged, the run stays queued and the sweep sends it later.
+            _task_send(lookup_run_execute_task, run_id, queue=queue)
 
         transaction.on_commit(send)
 
@@ -351,7 +351,8 @@ def lookup_run_execute(*, run_id: int) -> RunOutcome:
     evidence (with stance and reason), then refresh the claim's machine suggestion.
 
     Idempotent: a run already finished is left alone; a run found "running" was delivered
-    again after its worker died, and runs again (at most MAX_DELIVERIES times). A backend
+    again after its worker died, and runs again; once workers were lost with it more than
+    settings.TASK_MAX_REDELIVERIES times, it fails for good with that reason. A backend
     error fails this run only, with the backend's one-line reason; a service that could not be
     reached fails the runs after it at once for LOOKUP_CIRCUIT_SECONDS, saying so.
     """
@@ -365,11 +366,13 @@ def lookup_run_execute(*, run_id: int) -> RunOutcome:
         status = LookupRun.objects.filter(pk=run_id).values_list("status", flat=True).first()
         return RunOutcome(status=status or "missing")
     run = LookupRun.objects.select_related("claim__team").get(pk=run_id)
-    if run.attempts > MAX_DELIVERIES:
+    lost = run.attempts - 1
+    if lost > settings.TASK_MAX_REDELIVERIES:
         return _finish(
             run_id,
             LookupRun.Status.FAILED,
-            error=f"{run.backend}: gave up after {MAX_DELIVERIES} deliveries that did not finish",
+            error=f"{run.backend}: worker lost {lost} times before the lookup finished "
+            f"(delivered again more than {settings.TASK_MAX_REDELIVERIES} times); gave up",
         )
     backend_name = run.backend
     if backend_name in SERVICE_BACKENDS:
@@ -504,3 +507,47 @@ def claim_suggestion_refresh(*, claim_id: int) -> None:
         suggestion_confidence=round(suggestion.confidence, 3),
         suggestion_reason=suggestion.reason[:1000],
     )
+
+
+def _task_send(task: Any, run_id: int, *, queue: str) -> bool:
+    from claims.services import task_send  # claims.services imports this module
+
+    return task_send(task, run_id, queue=queue)
+
+
+def lookup_run_sweep(
+    *, stale_after: Mapping[str, float], batch: int, now: datetime | None = None
+) -> dict[str, int]:
+    """Send again the task of runs stuck "queued" or "running" longer than `stale_after[status]`
+    seconds (a message lost while the broker was down, a worker that died and was not replaced
+    by a redelivery), at most `batch` per status, oldest first; returns how many per status.
+
+    Harmless twice: a run is claimed with a conditional update, so a second task for it does
+    nothing, and a run sent again is marked (updated_at) so the next passes leave it alone for
+    `stale_after` again. A "running" run sent again counts as a lost delivery (attempts).
+    """
+    from sources.tasks import lookup_run_execute as lookup_run_execute_task
+
+    now = now or timezone.now()
+    sent: dict[str, int] = {}
+    for status, seconds in stale_after.items():
+        with transaction.atomic():
+            rows = list(
+                LookupRun.objects.select_for_update(skip_locked=True)
+                .filter(status=status, updated_at__lt=now - timedelta(seconds=seconds))
+                .order_by("updated_at", "id")
+                .values_list("id", "backend")[:batch]
+            )
+            done: list[int] = []
+            for run_id, backend in rows:
+                queue = "fetch" if backend == URL_BACKEND else "lookup"
+                if not _task_send(lookup_run_execute_task, run_id, queue=queue):
+                    break
+                done.append(run_id)
+            LookupRun.objects.filter(pk__in=done).update(updated_at=now)
+        sent[status] = len(done)
+        if len(done) < len(rows):
+            break  # the broker is down: the next pass tries again
+    if any(sent.values()):
+        logger.info("lookup.sweep", extra={f"sent_{k}": v for k, v in sent.items()})
+    return sent

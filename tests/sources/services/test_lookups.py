@@ -226,10 +226,10 @@ class LookupServicesTests:
 
     def test_a_run_delivered_too_often_gives_up(self, team, services):
         claim = ClaimFactory(article__team=team)
-        run = LookupRun.objects.create(claim=claim, backend="library", attempts=3)
+        run = LookupRun.objects.create(claim=claim, backend="library", attempts=4)
         outcome = lookup_run_execute(run_id=run.pk)
         assert outcome.status == "failed"
-        assert "gave up after 3 deliveries" in LookupRun.objects.get(pk=run.pk).error
+        assert "worker lost 4 times" in LookupRun.objects.get(pk=run.pk).error
 
     @pytest.mark.parametrize(
         ("reply", "reason"),
@@ -265,9 +265,9 @@ class LookupServicesTests:
         committed(lookup_claim_start, claim=claim)
         run = claim.lookup_runs.get(backend="wikipedia")
         assert run.status == "failed"
+        # Bounded by the client's timeouts, not by the service: had the client waited the 5 s
+        # out, the (empty) answer would have made the run succeed. No clock is read here.
         assert "no response from 127.0.0.1 within 1 s after 2 attempts" in run.error
-        # Bounded by the 3 s deadline plus one 1 s read, not by the 5 s the service sleeps.
-        assert run.duration_ms < 5000
         assert claim.lookup_runs.get(backend="wikidata").status == "succeeded"
 
     def test_the_suggestion_never_touches_the_editor_verdict(
