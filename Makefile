@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 RUN_ENV := DEBUG=$${DEBUG:-1}
 DEMO_TEAM := Demo desk
 
-.PHONY: install run demo test lint typecheck check worker lookup-worker migrations schema screenshots clean
+.PHONY: install run demo test lint typecheck check worker lookup-worker beat migrations schema screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ check: lint typecheck migrations test
 # (processes); lookups wait on the network (threads, many at once). Run both.
 worker: install
 	$(BIN)/celery -A workbench worker -Q extract,default -l info --concurrency 2 -n extract@%h
+
+# Exactly one beat process: the periodic sweep that sends stuck work again (README "Deployment").
+beat: install
+	$(BIN)/celery -A workbench beat -l info
 
 lookup-worker: install
 	$(BIN)/celery -A workbench worker -Q lookup,fetch -l info --pool threads --concurrency 32 \

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -117,12 +118,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",  # sign-in limits (the "authentication" block below)
     "workbench",
     "claims",
     "sources",
 ]
 
 MIDDLEWARE = [
+    "workbench.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,12 +135,35 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "workbench.middleware.DatabaseUnavailableMiddleware",
+    # Last: turns a sign-in refused by the axes backend into a 429 (workbench.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "sign-in"
+
+# --- authentication -------------------------------------------------------------------------------
+# Passwords: Django's default hashers (PBKDF2 first). Sign-in limits by django-axes, for the web
+# sign-in and the admin login alike: after 5 failed attempts for one username, or from one client
+# address, within 15 minutes, the next attempt is refused (429, even with the right password) until
+# 15 minutes have passed since the last failure. Failures are kept in the database (axes tables).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+# Separately: one username from anywhere, and one address whatever the username.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "workbench.signin.lockout_response"
+# The client address is REMOTE_ADDR; X-Forwarded-For counts only when the connection comes from a
+# proxy listed here (comma-separated addresses), so a forged header neither resets nor dodges it.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "workbench.signin.client_ip"
+AXES_VERBOSE = False
 WSGI_APPLICATION = "workbench.wsgi.application"
 ASGI_APPLICATION = "workbench.asgi.application"
 
@@ -170,6 +196,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast (503, workbench.middleware) when the server cannot be reached, never hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 2)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Wait for a concurrent writer instead of failing at once; IMMEDIATE avoids upgrade deadlocks.
@@ -204,14 +235,25 @@ STORAGES = {
 }
 
 # --- security (production) ----------------------------------------------------------------------
+# Production behind a TLS-terminating proxy (README "Deployment"): BEHIND_TLS_PROXY=1,
+# SECURE_SSL_REDIRECT=1, SECURE_HSTS_SECONDS=31536000 (and SECURE_HSTS_PRELOAD=1 once the domain
+# may go on browsers' preload lists); `manage.py check --deploy --fail-level WARNING` then passes
+# (tests/ops/test_deploy_check.py). Off by default so the embedded default serves plain HTTP.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 )
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# Load balancers probe the health endpoint over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Request bodies above this are refused by Django before a view sees them (articles are capped
 # separately by ARTICLE_MAX_CHARS below).
@@ -235,16 +277,56 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 360)
+# Every task is idempotent (each says why), so a task is acknowledged only once it has finished
+# and a task whose worker died is delivered again rather than lost. The broker does not count
+# those deliveries: the tasks count them in the database and give up after TASK_MAX_REDELIVERIES.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+TASK_MAX_REDELIVERIES = envint("TASK_MAX_REDELIVERIES", 3)
+# Tasks are long (extraction) or wait on the network (lookups): one at a time per process.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the worker loses the broker, tasks still running are cancelled: their messages are not
+# acknowledged and come back to another worker, so letting them finish would run them twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a task (after an ingest commits) must not hold a web request when Redis is down: a few
+# quick tries, then the error goes to the caller, which logs it and leaves the article pending for
+# the sweep below. Kombu's own default is to retry the connection for ever.
+CELERY_BROKER_CONNECTION_TIMEOUT = envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 # Redis re-delivers an unacknowledged (acks_late) task after this many seconds; it must exceed the
-# longest task so a slow task is not run twice while still running.
+# longest task (hard time limits) and the longest countdown (retry_backoff_max), or a slow or
+# retrying task would be run twice (tests/faults/test_celery_config.py checks it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
     # How often a worker looks for tasks whose worker died (kombu's defaults: every 10 s, scanning
     # one time in 10); abandoned tasks come back after visibility_timeout plus up to this.
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # Connecting to send a task: bounded like publishing (see above).
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0),
+}
+# The sweep (Celery beat; run `celery -A workbench beat`) re-sends work a lost message or a dead
+# worker left behind: articles pending, fetching or extracting, lookup runs queued or running,
+# for longer than the task would ever take. Bounded per pass; harmless twice (tasks are
+# idempotent and the sweep marks what it re-sent).
+SWEEP_INTERVAL = envfloat("SWEEP_INTERVAL", 60.0)
+SWEEP_BATCH = envint("SWEEP_BATCH", 500)
+# A pending article or a queued lookup run older than this has probably lost its message (sent
+# while the broker was down); re-sending one that is merely waiting in a long queue is harmless.
+SWEEP_PENDING_AFTER = envint("SWEEP_PENDING_AFTER", 300)
+CELERY_BEAT_SCHEDULE = {
+    "claims.article_sweep": {"task": "claims.article_sweep", "schedule": SWEEP_INTERVAL},
+    "sources.lookup_run_sweep": {"task": "sources.lookup_run_sweep", "schedule": SWEEP_INTERVAL},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues so slow lookups never starve extraction (ARCHITECTURE §8). Link fetches are
@@ -370,17 +452,33 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- logging --------------------------------------------------------------------------------------
+# One JSON object per line in production (LOG_FORMAT=json, the default when DEBUG is off), plain
+# text in development. Every line carries the request id of the web request or the id and name of
+# the Celery task it belongs to (workbench.logging.ContextFilter, workbench.middleware).
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "workbench.logging.ContextFilter"}},
     "formatters": {
         "plain": {
             "()": "workbench.logging.EventFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "json": {"()": "workbench.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# Celery workers log through the same handler (and format) instead of replacing it with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 
 import workbench.rest  # noqa: F401  (registers the token scheme with drf-spectacular)
+from workbench.views.health import health
 
 admin.site.site_header = "Fact-check workbench"
 admin.site.site_title = "Fact-check workbench"
@@ -34,6 +35,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    # For load balancers: no auth, no data, exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT).
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("account/", include("workbench.account_urls")),
@@ -41,4 +44,5 @@ urlpatterns = [
 ]
 
 handler404 = "workbench.rest.json_not_found"
-handler500 = "workbench.rest.json_server_error"
+# A database error outside a view is a 503 too (workbench.rest.json_server_error otherwise).
+handler500 = "workbench.middleware.server_error"

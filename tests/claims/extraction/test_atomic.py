@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from claims.extraction.atomic import split_statements
 from claims.extraction.entities import find_entities
 from claims.extraction.records import Statement
 from claims.extraction.text import is_heading, split_sentences
+from tests.hangs import no_hang
 
 SEED_OPENING = (
     "In a significant diplomatic move, Chen Yixin, China\u2019s state security chief, recently "
@@ -272,11 +271,11 @@ class StatementContractTests:
             "Smith, the minister, and Jones, who met X, " * 40 + "said.",
             "\u201c" * 500 + ", which " * 100,
         ]
-        began = time.perf_counter()
-        for sentence in hostile:
-            statements = split_statements(sentence, 0, len(sentence), find_entities(sentence))
-            assert statements
-        assert time.perf_counter() - began < 2.0
+        # Linear time is measured by bench/extract.py; here only that nothing runs away.
+        with no_hang(60):
+            for sentence in hostile:
+                statements = split_statements(sentence, 0, len(sentence), find_entities(sentence))
+                assert statements
 
 
 class RealProseTests:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import time
-
 from claims.extraction.atomic import split_statements
 from claims.extraction.context import Resolved, Resolver
 from claims.extraction.entities import find_entities
 from claims.extraction.records import Statement
 from claims.extraction.text import is_heading, split_sentences
+from tests.hangs import no_hang
 
 
 def resolve_article(text: str) -> list[tuple[Statement, Resolved]]:
@@ -225,7 +224,6 @@ class ResolverContractTests:
             "early. He said the country and the region and both nations gained. "
         )
         text = paragraph * 1500
-        began = time.perf_counter()
-        results = resolve_article(text)
+        with no_hang(120):  # speed: bench/extract.py
+            results = resolve_article(text)
         assert len(results) >= 4500
-        assert time.perf_counter() - began < 10.0

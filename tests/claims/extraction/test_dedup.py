@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import time
-
 from claims.extraction.dedup import merge_duplicates
 from claims.extraction.entities import find_entities
 from claims.extraction.records import ExtractedClaim
 from claims.extraction.values import find_values
+from tests.hangs import no_hang
 
 
 def claims_of(
@@ -144,9 +143,8 @@ class MergeSpeedTests:
             claims.append(
                 ExtractedClaim(sentence, sentence, start, pos, "quantity", 0.7, shifted, ())
             )
-        began = time.perf_counter()
-        merged = merge_duplicates(claims)
-        assert time.perf_counter() - began < 5.0
+        with no_hang(120):  # speed: bench/extract.py
+            merged = merge_duplicates(claims)
         assert len(merged) == 2500
         assert all(len(c.spans) == 2 for c in merged)
 
@@ -158,7 +156,6 @@ class MergeSpeedTests:
             for n in range(5000)
         ]
         claims = claims_of(" ".join(sentences), sentences)
-        began = time.perf_counter()
-        merged = merge_duplicates(claims)
-        assert time.perf_counter() - began < 5.0
+        with no_hang(120):  # speed: bench/extract.py
+            merged = merge_duplicates(claims)
         assert len({c.text for c in merged}) == len(merged)
