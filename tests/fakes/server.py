@@ -32,6 +32,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -325,3 +326,22 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
     if isinstance(headers, Mapping):
         return list(headers.items())
     return list(headers)
+
+
+@contextmanager
+def public_web() -> Iterator[FakeServer]:
+    """A fake web site the SSRF guard lets through (its host:port alone is allowed), with short
+    timeouts and one attempt per request, so a test about fetching a page stays quick."""
+    from django.test import override_settings
+
+    with (
+        FakeServer() as server,
+        override_settings(
+            LOOKUP_ALLOW_HOSTS=[server.host_port],
+            LOOKUP_CONNECT_TIMEOUT=1.0,
+            LOOKUP_READ_TIMEOUT=1.0,
+            LOOKUP_DEADLINE=3.0,
+            LOOKUP_ATTEMPTS=1,
+        ),
+    ):
+        yield server

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client
 from rest_framework.test import APIClient
 
 from claims.models import Article
 from claims.services import article_ingest_url
-from tests.fakes.server import FakeServer
+from tests.fakes.server import public_web
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,7 @@ ACTIVE = ("<script", "onerror=", "<iframe", "javascript:", "onclick=", "window._
 @pytest.fixture
 def article(team, editor, django_capture_on_commit_callbacks) -> Iterator[Article]:
     cache.clear()
-    with (
-        FakeServer() as server,
-        override_settings(
-            LOOKUP_ALLOW_HOSTS=[server.host_port],
-            LOOKUP_CONNECT_TIMEOUT=1.0,
-            LOOKUP_READ_TIMEOUT=1.0,
-            LOOKUP_DEADLINE=3.0,
-            LOOKUP_ATTEMPTS=1,
-        ),
-    ):
+    with public_web() as server:
         server.route("/story", lambda request: (200, {"Content-Type": "text/html"}, PAGE))
         with django_capture_on_commit_callbacks(execute=True):
             result = article_ingest_url(team=team, url=server.url("/story"), created_by=editor)

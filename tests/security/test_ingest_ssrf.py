@@ -14,13 +14,13 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.test import Client, override_settings
+from django.test import Client
 from rest_framework.test import APIClient
 
 from claims.models import Article
 from claims.services import article_ingest_url
 from tests.claims.services.test_article_fetch import PRIVATE_URLS
-from tests.fakes.server import FakeServer, redirect_reply, text_reply
+from tests.fakes.server import FakeServer, public_web, redirect_reply, text_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -77,16 +77,7 @@ def internal() -> Iterator[FakeServer]:
 @pytest.fixture
 def web(internal) -> Iterator[FakeServer]:
     """The public web: a local server the guard lets through (the internal one is not listed)."""
-    with (
-        FakeServer() as server,
-        override_settings(
-            LOOKUP_ALLOW_HOSTS=[server.host_port],
-            LOOKUP_CONNECT_TIMEOUT=1.0,
-            LOOKUP_READ_TIMEOUT=1.0,
-            LOOKUP_DEADLINE=3.0,
-            LOOKUP_ATTEMPTS=1,
-        ),
-    ):
+    with public_web() as server:
         yield server
 
 

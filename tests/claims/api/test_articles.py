@@ -19,7 +19,7 @@ from claims.services import article_ingest
 from sources.models import LookupRun
 from tests.claims.services.test_article_fetch import PRIVATE_URLS, seed_page
 from tests.factories import ArticleFactory, ClaimFactory, TeamFactory
-from tests.fakes.server import FakeServer, redirect_reply, text_reply
+from tests.fakes.server import FakeServer, public_web, redirect_reply, text_reply
 from workbench.models import Membership
 from workbench.services import token_create
 
@@ -50,16 +50,7 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture
 def web() -> Iterator[FakeServer]:
-    with (
-        FakeServer() as server,
-        override_settings(
-            LOOKUP_ALLOW_HOSTS=[server.host_port],
-            LOOKUP_CONNECT_TIMEOUT=1.0,
-            LOOKUP_READ_TIMEOUT=1.0,
-            LOOKUP_DEADLINE=3.0,
-            LOOKUP_ATTEMPTS=1,
-        ),
-    ):
+    with public_web() as server:
         yield server
 
 

@@ -25,7 +25,7 @@ from claims.services import (
 )
 from claims.tasks import article_fetch as article_fetch_task
 from sources.backends.base import TransientError
-from tests.fakes.server import FakeServer, redirect_reply, text_reply
+from tests.fakes.server import FakeServer, public_web, redirect_reply, text_reply
 from workbench.celery import app
 from workbench.exceptions import PermissionDeniedError
 
@@ -65,16 +65,7 @@ def _fresh_cache() -> Iterator[None]:
 @pytest.fixture
 def web() -> Iterator[FakeServer]:
     """The web: a local server the SSRF guard lets through (and nothing else)."""
-    with (
-        FakeServer() as server,
-        override_settings(
-            LOOKUP_ALLOW_HOSTS=[server.host_port],
-            LOOKUP_CONNECT_TIMEOUT=1.0,
-            LOOKUP_READ_TIMEOUT=1.0,
-            LOOKUP_DEADLINE=3.0,
-            LOOKUP_ATTEMPTS=1,
-        ),
-    ):
+    with public_web() as server:
         yield server
 
 
