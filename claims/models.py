@@ -347,3 +347,26 @@ class Comment(BaseModel):
 
     def __str__(self) -> str:
         return self.body[:80]
+
+
+class Mention(BaseModel):
+    """A team member named with @username in a comment (not its author): listed in their inbox."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claim_mentions"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user"], name="claims_mention_unique_comment_user"
+            ),
+        ]
+        indexes = [
+            # A person's mentions, newest first (the inbox).
+            models.Index(fields=["user", "-created_at"], name="claims_mention_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in comment {self.comment_id}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from claims.claimreview import ClaimReviewInput
 from claims.filters import ClaimFilter
-from claims.models import Article, Claim, ClaimChange, Comment
+from claims.models import Article, Claim, ClaimChange, Comment, Mention
 from workbench.selectors import team_list_for_user
 
 Viewer = User | AnonymousUser
@@ -169,3 +169,21 @@ def claim_history(*, claim: Claim) -> QuerySet[ClaimChange]:
 
 def claim_comments(*, claim: Claim) -> QuerySet[Comment]:
     return claim.comments.select_related("author").order_by("created_at", "id")
+
+
+def mention_list(*, user: User, team_id: int, limit: int = 10) -> list[Mention]:
+    """The newest comments of a team that mention a user, with their claims and authors."""
+    return list(
+        Mention.objects.filter(user=user, comment__claim__team_id=team_id)
+        .select_related("comment__author", "comment__claim")
+        .only(
+            "created_at",
+            "comment__code",
+            "comment__body",
+            "comment__created_at",
+            "comment__author__username",
+            "comment__claim__code",
+            "comment__claim__text",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )

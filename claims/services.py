@@ -39,7 +39,8 @@ from claims.extraction import (
     extract_article,
 )
 from claims.extraction.text import INVISIBLE_CHARS
-from claims.models import Article, Claim, ClaimChange, Comment
+from claims.mentions import mentioned_names
+from claims.models import Article, Claim, ClaimChange, Comment, Mention
 from sources.backends.base import BackendError, ClaimQuery, TransientError
 from sources.backends.http import check_url
 from sources.backends.url import UrlBackend
@@ -1104,5 +1105,20 @@ def comment_create(*, claim: Claim, author: User, body: str) -> Comment:
         )
     comment = Comment(claim=claim, author=author, body=text)
     comment.full_clean()
-    comment.save()
+    with transaction.atomic():
+        comment.save()
+        # Members of the claim's team named with @username, the author apart, find it in their
+        # inbox; any other name stays text.
+        names = mentioned_names(text)
+        if names:
+            mentioned = User.objects.filter(
+                username__in=names, memberships__team_id=claim.team_id
+            ).exclude(pk=author.pk)
+            Mention.objects.bulk_create(
+                [
+                    Mention(comment=comment, user=user, created_at=comment.created_at)
+                    for user in mentioned
+                ],
+                ignore_conflicts=True,
+            )
     return comment

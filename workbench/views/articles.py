@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.models import Article, Claim
-from claims.selectors import article_claims, article_get, article_list
+from claims.selectors import article_claims, article_get, article_list, mention_list
 from claims.services import article_extraction_requeue, article_ingest, article_ingest_url
 from sources.models import LookupRun
 from sources.services import lookup_article_start
@@ -153,6 +153,7 @@ def _inbox(
         context.update(
             page=page,
             rows=_inbox_rows(list(page.object_list)),
+            mentions=mention_list(user=request_user(request), team_id=team.pk),
             can_edit=_can_edit(request, team),
             form=form or ArticleAddForm(),
         )

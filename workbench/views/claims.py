@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims.claimreview import ClaimReviewError, claim_review
 from claims.filters import ASSIGNEE_ME
+from claims.mentions import mention_pieces
 from claims.models import Article, Claim
 from claims.selectors import (
     article_list,
@@ -330,8 +330,6 @@ FIELD_LABELS = {
     "review_url": "Review URL",
     "assignee": "Assignee",
 }
-# @username: Django's username characters; a trailing full stop ends the sentence, not the name.
-MENTION = re.compile(r"(?<![\w@])@([\w.@+-]*[\w@+-])")
 
 
 class VerdictForm(forms.Form):
@@ -508,17 +506,12 @@ def _evidence_groups(claim: Claim) -> list[StanceGroup]:
 
 def mentions_rendered(body: str, members: set[str]) -> SafeString:
     """A comment as HTML: every piece escaped; @username of a team member in <strong>."""
-    parts: list[str] = []
-    last = 0
-    for match in MENTION.finditer(body):
-        name = match.group(1)
-        if name not in members:
-            continue
-        parts.append(escape(body[last : match.start()]))
-        parts.append(format_html('<strong class="mention">@{}</strong>', name))
-        last = match.end()
-    parts.append(escape(body[last:]))
-    return mark_safe("".join(parts))  # every piece is escaped above
+    return mark_safe(  # every piece is escaped
+        "".join(
+            format_html('<strong class="mention">{}</strong>', piece) if mention else escape(piece)
+            for piece, mention in mention_pieces(body, members)
+        )
+    )
 
 
 def _claim_review_preview(request: HttpRequest, claim: Claim) -> str:
