@@ -14,27 +14,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from claims.models import Article
 from claims.services import article_ingest
+from tests.processes import database_url_for_subprocess
 from workbench.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[1]
 WAIT_SECONDS = 90
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "the worker test needs a database another process can open: set "
-            "DATABASE_URL=postgres://... (the SQLite test database lives in memory)"
-        )
-    host = s.get("HOST") or "127.0.0.1"
-    port = s.get("PORT") or 5432
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -50,7 +37,7 @@ def real_worker(broker_url, transactional_db):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "workbench.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_for_subprocess(),
         "CELERY_BROKER_URL": broker_url,
         "SECRET_KEY": "worker-test-secret",
         "ALLOWED_HOSTS": "localhost",

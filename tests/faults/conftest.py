@@ -21,30 +21,13 @@ from pathlib import Path
 
 import kombu.pools
 import pytest
-from django.db import connection
 
+from tests.processes import database_url_for_subprocess, free_port
 from workbench.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
 VISIBILITY_TIMEOUT = 2
-
-
-def database_url() -> str:
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "worker processes need a database they can open: set DATABASE_URL=postgres://..."
-        )
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    host = s.get("HOST") or "127.0.0.1"
-    return f"postgres://{s['USER']}{password}@{host}:{s.get('PORT') or 5432}/{s['NAME']}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class ThrowawayRedis:
@@ -153,7 +136,7 @@ class Workers:
         return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "workbench.settings",
-            "DATABASE_URL": database_url(),
+            "DATABASE_URL": database_url_for_subprocess(),
             "CELERY_BROKER_URL": self.broker.url(0),
             # Cache and shared rate limits on the same throwaway server, another database.
             "REDIS_URL": self.broker.url(1),

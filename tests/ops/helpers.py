@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from pathlib import Path
 
-import pytest
-from django.db import connection
+from tests.processes import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,25 +49,6 @@ def production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def closed_port_url(scheme: str) -> str:
     """A URL on 127.0.0.1 at a port nothing listens on (connections are refused at once)."""
     return f"{scheme}://127.0.0.1:{free_port()}"
-
-
-def database_url_for_subprocess() -> str:
-    s = connection.settings_dict
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "needs a database another process can open: set DATABASE_URL=postgres://... "
-            "(the SQLite test database lives in memory)"
-        )
-    host = s.get("HOST") or "127.0.0.1"
-    port = s.get("PORT") or 5432
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{host}:{port}/{s['NAME']}"

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.helpers import REPO, free_port, production_env
+from tests.ops.helpers import REPO, production_env
+from tests.processes import free_port
 
 CLIENT_TIMEOUT = 15.0  # generous: a hang shows as a timeout, not as a slow pass
 THREADS = 6

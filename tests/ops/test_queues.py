@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.ops.helpers import REPO, database_url_for_subprocess, production_env
+from tests.ops.helpers import REPO, production_env
+from tests.processes import database_url_for_subprocess
 from workbench.celery import app as celery_app
 
 BROKER_URL = os.environ.get("OPS_QUEUES_BROKER_URL", "redis://127.0.0.1:6379/8")

@@ -26,7 +26,7 @@ from sources.services import lookup_claim_start, lookup_url_attach
 from tests.factories import ClaimFactory
 from tests.fakes.server import FakeServer
 from tests.fakes.wikimedia import FakeWikipedia, WikiPage
-from tests.test_worker import _database_url
+from tests.processes import database_url_for_subprocess
 from workbench.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def _start_worker(broker_url: str, server: FakeServer, name: str, **env: str) ->
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "workbench.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url_for_subprocess(),
         "CELERY_BROKER_URL": broker_url,
         # The cache and rate limits in their own Redis database, apart from the broker's.
         "REDIS_URL": "redis://127.0.0.1:6379/13",
