@@ -26,15 +26,13 @@ from claims.services import article_extraction_requeue, article_ingest, article_
 from sources.models import LookupRun
 from sources.services import lookup_article_start
 from workbench.exceptions import ApplicationError, PermissionDeniedError
-from workbench.models import Membership, Team
 from workbench.rest import request_user
-from workbench.views.current import current_role, current_team
+from workbench.views.current import can_edit, current_team, is_htmx
 
 INBOX_PAGE_SIZE = 50
 INBOX_TEMPLATE = "workbench/articles/inbox.html"
 DETAIL_TEMPLATE = "workbench/articles/detail.html"
 PROGRESS_TEMPLATE = "workbench/articles/progress.html"
-EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.EDITOR)
 UNFINISHED = (
     Article.ExtractionStatus.FETCHING,
     Article.ExtractionStatus.PENDING,
@@ -42,15 +40,6 @@ UNFINISHED = (
 )
 RUN_STATUSES = [value for value, _ in LookupRun.Status.choices]
 RUNS_ACTIVE = (LookupRun.Status.QUEUED, LookupRun.Status.RUNNING)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """Whether htmx sent the request (django-htmx's middleware sets `request.htmx`)."""
-    return bool(getattr(request, "htmx", False))
-
-
-def _can_edit(request: HttpRequest, team: Team | None) -> bool:
-    return current_role(request, team) in EDIT_ROLES
 
 
 def _article_or_404(request: HttpRequest, code: Any) -> Article:
@@ -154,7 +143,7 @@ def _inbox(
             page=page,
             rows=_inbox_rows(list(page.object_list)),
             mentions=mention_list(user=request_user(request), team_id=team.pk),
-            can_edit=_can_edit(request, team),
+            can_edit=can_edit(request, team),
             form=form or ArticleAddForm(),
         )
     return render(request, INBOX_TEMPLATE, context, status=status)
@@ -344,7 +333,7 @@ def article_detail(request: HttpRequest, code: Any) -> HttpResponse:
         "article": article,
         "highlighted": article_highlighted(article.body, claims),
         "items": items,
-        "can_edit": _can_edit(request, article.team),
+        "can_edit": can_edit(request, article.team),
         "progress": _progress(article),
         "shown": article.extraction_status,
     }
@@ -360,7 +349,7 @@ def article_progress(request: HttpRequest, code: Any) -> HttpResponse:
     since, the article page is told to reload (HX-Refresh) to show the claims. `compact=1` is the
     inbox row's variant (no reload: it links to the article instead)."""
     article = _article_or_404(request, code)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return HttpResponseRedirect(reverse("article-detail", args=[article.code]))
     compact = request.GET.get("compact") == "1"
     shown = request.GET.get("shown", "")

@@ -43,6 +43,7 @@ from claims.services import (
     ClaimConflictError,
     claim_assign,
     claim_dismiss,
+    claim_snapshot,
     claim_update,
     comment_create,
 )
@@ -55,11 +56,12 @@ from sources.services import (
     lookup_url_attach,
 )
 from workbench.exceptions import ApplicationError, PermissionDeniedError
-from workbench.models import Membership
+from workbench.models import Membership, Team
 from workbench.rest import request_user
 from workbench.selectors import membership_list
+from workbench.services import EDIT_ROLES
 from workbench.views.articles import RUNS_ACTIVE, findings_shown
-from workbench.views.current import current_role, current_team
+from workbench.views.current import can_edit, current_role, current_team, is_htmx
 
 # --- claim queue (W2) -----------------------------------------------------------------------------
 
@@ -106,11 +108,6 @@ PARAM_LABELS = {
 }
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    """Whether htmx sent the request (django-htmx's middleware sets `request.htmx`)."""
-    return bool(getattr(request, "htmx", False))
-
-
 def _queue_filters(params: QueryDict, team_code: uuid.UUID) -> QueryDict:
     """The query string as ClaimFilter reads it: the queue's parameters without empty values
     (an empty select means "any"), scoped to the current team."""
@@ -135,6 +132,22 @@ def _error_lines(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _members_and_can_edit(request: HttpRequest, team: Team) -> tuple[list[Membership], bool]:
+    """A team's members (owners first) and whether the user may write in it: their role among
+    the members, or a superuser's (no membership) from current_role. One query for members."""
+    members = list(membership_list(team=team))
+    user = request_user(request)
+    role = next((m.role for m in members if m.user_id == user.pk), None)
+    if role is None:
+        role = current_role(request, team)
+    return members, role in EDIT_ROLES
+
+
+def _editor_names(members: list[Membership]) -> list[str]:
+    """The usernames a claim may be assigned to: the team's editors and owners."""
+    return [m.user.get_username() for m in members if m.role != Membership.Role.VIEWER]
+
+
 @login_required
 @require_GET
 def claim_queue(request: HttpRequest) -> HttpResponse:
@@ -145,7 +158,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     team = current_team(request)
     context: dict[str, Any] = {"nav": "queue", "team": team}
     if team is None:
-        return render(request, RESULTS_TEMPLATE if _is_htmx(request) else QUEUE_TEMPLATE, context)
+        return render(request, RESULTS_TEMPLATE if is_htmx(request) else QUEUE_TEMPLATE, context)
 
     filters = _queue_filters(request.GET, team.code)
     filter_errors: list[str] = []
@@ -167,10 +180,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     claims = claims.order_by(*SORTS[sort][1])
     page = Paginator(claims, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
 
-    members = list(membership_list(team=team))
-    role = next((m.role for m in members if m.user_id == user.pk), None)
-    if role is None:
-        role = current_role(request, team)  # a superuser without a membership
+    members, editable = _members_and_can_edit(request, team)
     recent_articles = (
         article_list(user=user).filter(team=team).values("code", "title")[:RECENT_ARTICLES]
     )
@@ -179,7 +189,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     context.update(
         page=page,
         filter_errors=filter_errors,
-        can_edit=role in (Membership.Role.OWNER, Membership.Role.EDITOR),
+        can_edit=editable,
         statuses=Claim.Status.choices,
         claim_types=Claim.Type.choices,
         verdicts=[c for c in Claim.Verdict.choices if c[0]],
@@ -202,7 +212,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
         page_query=params.urlencode(),
         here=request.get_full_path(),
     )
-    return render(request, RESULTS_TEMPLATE if _is_htmx(request) else QUEUE_TEMPLATE, context)
+    return render(request, RESULTS_TEMPLATE if is_htmx(request) else QUEUE_TEMPLATE, context)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -379,16 +389,9 @@ class VerdictForm(forms.Form):
 
     @staticmethod
     def initial_for(claim: Claim) -> dict[str, Any]:
-        return {
-            "version": claim.version,
-            "status": claim.status,
-            "verdict": claim.verdict,
-            "rationale": claim.rationale,
-            "review_url": claim.review_url,
-            "assignee": (
-                claim.assignee.get_username() if claim.assignee_id and claim.assignee else ""
-            ),
-        }
+        """The form's values for the claim as it is (claims.services.claim_snapshot's fields)."""
+        snapshot = claim_snapshot(claim)
+        return {name: snapshot[name] or "" for name in ("version", *FORM_FIELDS)}
 
 
 class EvidenceUrlForm(forms.Form):
@@ -588,13 +591,7 @@ def _claim_page(
     comment_form: CommentForm | None = None,
     conflict: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    members = list(membership_list(team=claim.team))
-    user = request_user(request)
-    role = next((m.role for m in members if m.user_id == user.pk), None)
-    if role is None:
-        role = current_role(request, claim.team)  # a superuser without a membership
-    can_edit = role in (Membership.Role.OWNER, Membership.Role.EDITOR)
-    editors = [m.user.get_username() for m in members if m.role != Membership.Role.VIEWER]
+    members, editable = _members_and_can_edit(request, claim.team)
     usernames = {m.user.get_username() for m in members}
     comments = [
         (comment, mentions_rendered(comment.body, usernames))
@@ -613,11 +610,13 @@ def _claim_page(
         "comments": comments,
         "history": list(claim_history(claim=claim)),
         "members": sorted(usernames),
-        "can_edit": can_edit,
+        "can_edit": editable,
         "show_confidence": claim.suggestion in CONFIDENT_SUGGESTIONS
         and claim.suggestion_confidence is not None,
         "verdict_form": verdict_form
-        or VerdictForm(initial=VerdictForm.initial_for(claim), claim=claim, editors=editors),
+        or VerdictForm(
+            initial=VerdictForm.initial_for(claim), claim=claim, editors=_editor_names(members)
+        ),
         "url_form": url_form or EvidenceUrlForm(),
         "comment_form": comment_form or CommentForm(),
         "claim_review": _claim_review_preview(request, claim),
@@ -682,22 +681,13 @@ def claim_save(request: HttpRequest, code: Any) -> HttpResponse:
     Refusals (workflow, role, invalid values) re-show the form with what was typed."""
     claim = _claim_or_404(request, code)
     user = request_user(request)
-    editors = [
-        m.user.get_username()
-        for m in membership_list(team=claim.team)
-        if m.role != Membership.Role.VIEWER
-    ]
+    editors = _editor_names(list(membership_list(team=claim.team)))
     form = VerdictForm(request.POST, claim=claim, editors=editors)
     if not form.is_valid():
         # A status the workflow does not offer from here is a refusal with the workflow's words.
         return _claim_page(request, claim, status=400, verdict_form=form)
     mine = _form_values(form.cleaned_data)
-    data: dict[str, Any] = {
-        "status": mine["status"],
-        "verdict": mine["verdict"],
-        "rationale": mine["rationale"],
-        "review_url": mine["review_url"],
-    }
+    data: dict[str, Any] = {name: mine[name] for name in FORM_FIELDS if name != "assignee"}
     if mine["assignee"]:
         assignee = team_member_get(team_id=claim.team_id, username=mine["assignee"])
         if assignee is None:
@@ -834,17 +824,14 @@ def claim_lookup_progress(request: HttpRequest, code: Any) -> HttpResponse:
     When the runs have finished, the evidence section comes with it (out of band), so new
     evidence appears without a reload and without touching a half-typed verdict."""
     claim = _claim_or_404(request, code)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return HttpResponseRedirect(reverse("claim-detail", args=[claim.code]) + "#lookups")
     context = _runs_context(claim)
     if not context["runs_active"] and request.GET.get("shown") == "active":
         context["evidence_oob"] = True
         context["groups"] = _evidence_groups(claim)
         context["stances"] = Evidence.Stance.choices
-        context["can_edit"] = current_role(request, claim.team) in (
-            Membership.Role.OWNER,
-            Membership.Role.EDITOR,
-        )
+        context["can_edit"] = can_edit(request, claim.team)
     return render(request, LOOKUPS_TEMPLATE, context)
 
 

@@ -1,4 +1,5 @@
-"""The team a signed-in user is working in (kept in the session), for every page."""
+"""The team a signed-in user is working in (kept in the session) and what they may do in it;
+whether htmx sent a request. For every page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 
 from workbench.models import Membership, Team
 from workbench.selectors import team_list_for_user
+from workbench.services import EDIT_ROLES
 
 SESSION_KEY = "workbench_team"
 
@@ -37,6 +39,16 @@ def current_role(request: HttpRequest, team: Team | None) -> str | None:
     if user.is_superuser:
         return Membership.Role.OWNER
     return Membership.objects.filter(team=team, user=user).values_list("role", flat=True).first()
+
+
+def can_edit(request: HttpRequest, team: Team | None) -> bool:
+    """Whether the user may write in `team` (an editor or owner, or a superuser)."""
+    return current_role(request, team) in EDIT_ROLES
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (django-htmx's middleware sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))
 
 
 def workbench_context(request: HttpRequest) -> dict[str, Any]:
