@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -49,7 +49,7 @@ from sources.services.library import published_parse
 from sources.services.lookups import http_client
 from workbench.exceptions import ApplicationError
 from workbench.models import Membership, Team
-from workbench.services import create_unless_exists, model_update, require_edit
+from workbench.services import create_unless_exists, model_update, require_edit, stale_rows_send
 
 logger = logging.getLogger(__name__)
 
@@ -869,32 +869,20 @@ def article_sweep(
     from claims.tasks import article_extract as article_extract_task
     from claims.tasks import article_fetch as article_fetch_task
 
-    now = now or timezone.now()
-    sent: dict[str, int] = {}
-    unsent = 0
-    for status, seconds in stale_after.items():
-        task, queue = (
-            (article_fetch_task, FETCH_QUEUE)
-            if status == Article.ExtractionStatus.FETCHING
-            else (article_extract_task, None)
-        )
-        with transaction.atomic():
-            ids = list(
-                Article.objects.select_for_update(skip_locked=True)
-                .filter(extraction_status=status, updated_at__lt=now - timedelta(seconds=seconds))
-                .order_by("updated_at", "id")
-                .values_list("id", flat=True)[:batch]
-            )
-            done: list[int] = []
-            for article_id in ids:
-                if not task_send(task, article_id, queue=queue):
-                    unsent += len(ids) - len(done)
-                    break
-                done.append(article_id)
-            Article.objects.filter(pk__in=done).update(updated_at=now)
-        sent[status] = len(done)
-        if unsent:
-            break
+    def send(status: str, row: tuple[Any, ...]) -> bool:
+        if status == Article.ExtractionStatus.FETCHING:
+            return task_send(article_fetch_task, row[0], queue=FETCH_QUEUE)
+        return task_send(article_extract_task, row[0])
+
+    sent, unsent = stale_rows_send(
+        model=Article,
+        status_field="extraction_status",
+        stale_after=stale_after,
+        batch=batch,
+        now=now or timezone.now(),
+        fields=("id",),
+        send=send,
+    )
     outcome = SweepOutcome(sent=sent, failed_to_send=unsent)
     if any(sent.values()) or unsent:
         logger.info("article.sweep", extra=outcome.as_log())

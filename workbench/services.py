@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,6 +25,51 @@ M = TypeVar("M", bound=models.Model)
 
 EDIT_ROLES: tuple[str, ...] = (Membership.Role.OWNER, Membership.Role.EDITOR)
 OWNER_ROLES: tuple[str, ...] = (Membership.Role.OWNER,)
+
+
+def stale_rows_send(
+    *,
+    model: type[models.Model],
+    status_field: str,
+    stale_after: Mapping[str, float],
+    batch: int,
+    now: datetime.datetime,
+    fields: Sequence[str],
+    send: Callable[[str, tuple[Any, ...]], bool],
+) -> tuple[dict[str, int], int]:
+    """The periodic sweep's mechanics: for each status, the rows in it whose `updated_at` is
+    older than `stale_after[status]` seconds, at most `batch`, oldest first, locked with SKIP
+    LOCKED (a second sweep passes them by), handed to `send(status, values of fields)` one by
+    one; each row sent gets `updated_at = now`, so the next passes leave it alone for a while.
+
+    `send` returns False when the broker cannot be reached: the pass stops there. Returns the
+    rows sent per status and how many of the last batch were left unsent. `fields` starts with
+    the primary key.
+    """
+    sent: dict[str, int] = {}
+    unsent = 0
+    for status, seconds in stale_after.items():
+        with transaction.atomic():
+            rows = list(
+                model._default_manager.select_for_update(skip_locked=True)
+                .filter(
+                    **{status_field: status},
+                    updated_at__lt=now - datetime.timedelta(seconds=seconds),
+                )
+                .order_by("updated_at", "pk")
+                .values_list(*fields)[:batch]
+            )
+            done: list[Any] = []
+            for row in rows:
+                if not send(status, row):
+                    break
+                done.append(row[0])
+            model._default_manager.filter(pk__in=done).update(updated_at=now)
+        sent[status] = len(done)
+        unsent = len(rows) - len(done)
+        if unsent:
+            break
+    return sent, unsent
 
 
 def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) -> tuple[M, bool]:

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -49,7 +49,7 @@ from sources.selectors import library_search
 from sources.services.evidence import evidence_add, source_upsert, url_normalise
 from sources.services.library import library_add, published_parse
 from workbench.exceptions import ApplicationError
-from workbench.services import require_edit
+from workbench.services import require_edit, stale_rows_send
 
 logger = logging.getLogger(__name__)
 
@@ -528,26 +528,21 @@ def lookup_run_sweep(
     """
     from sources.tasks import lookup_run_execute as lookup_run_execute_task
 
-    now = now or timezone.now()
-    sent: dict[str, int] = {}
-    for status, seconds in stale_after.items():
-        with transaction.atomic():
-            rows = list(
-                LookupRun.objects.select_for_update(skip_locked=True)
-                .filter(status=status, updated_at__lt=now - timedelta(seconds=seconds))
-                .order_by("updated_at", "id")
-                .values_list("id", "backend")[:batch]
-            )
-            done: list[int] = []
-            for run_id, backend in rows:
-                queue = "fetch" if backend == URL_BACKEND else "lookup"
-                if not _task_send(lookup_run_execute_task, run_id, queue=queue):
-                    break
-                done.append(run_id)
-            LookupRun.objects.filter(pk__in=done).update(updated_at=now)
-        sent[status] = len(done)
-        if len(done) < len(rows):
-            break  # the broker is down: the next pass tries again
+    def send(status: str, row: tuple[Any, ...]) -> bool:
+        run_id, backend = row
+        queue = "fetch" if backend == URL_BACKEND else "lookup"
+        return _task_send(lookup_run_execute_task, run_id, queue=queue)
+
+    # The broker down stops the pass (unsent runs wait for the next one).
+    sent, _unsent = stale_rows_send(
+        model=LookupRun,
+        status_field="status",
+        stale_after=stale_after,
+        batch=batch,
+        now=now or timezone.now(),
+        fields=("id", "backend"),
+        send=send,
+    )
     if any(sent.values()):
         logger.info("lookup.sweep", extra={f"sent_{k}": v for k, v in sent.items()})
     return sent
