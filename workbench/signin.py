@@ -13,10 +13,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-LOCKED_OUT_MESSAGE = (
-    "Too many failed sign-in attempts. Sign-in is refused for this account and this address "
-    "for 15 minutes; try again later."
-)
+
+def locked_out_message() -> str:
+    """Why a sign-in is refused, with the cool-off window the settings give (AXES_COOLOFF_TIME)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        "Too many failed sign-in attempts. Sign-in is refused for this account and this address "
+        f"for {minutes} minutes; try again later."
+    )
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -56,11 +60,11 @@ def lockout_response(
         if form is not None and hasattr(form, "add_error"):
             # Replace "wrong password" (axes refused before the password was checked).
             form.errors.clear()
-            form.add_error(None, LOCKED_OUT_MESSAGE)
+            form.add_error(None, locked_out_message())
         context["locked_out"] = True
         response = TemplateResponse(
             request, original_response.template_name or [], context, status=429
         )
         response.render()
         return response
-    return HttpResponse(LOCKED_OUT_MESSAGE, status=429, content_type="text/plain; charset=utf-8")
+    return HttpResponse(locked_out_message(), status=429, content_type="text/plain; charset=utf-8")
