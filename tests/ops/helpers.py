@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 
 from tests.processes import free_port
-
-REPO = Path(__file__).resolve().parents[2]
 
 # Variables of the developer's shell that must not leak into a "production" subprocess.
 _SCRUB = {

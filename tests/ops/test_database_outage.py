@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.helpers import REPO, production_env
+from tests.conftest import REPO
+from tests.ops.helpers import production_env
 from tests.processes import free_port
 
 CLIENT_TIMEOUT = 15.0  # generous: a hang shows as a timeout, not as a slow pass

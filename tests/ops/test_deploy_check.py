@@ -3,14 +3,15 @@ and the cookies are what the issue asks for (session Secure + HttpOnly, CSRF Sec
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 
 import pytest
 from django.test import override_settings
 
-from tests.ops.helpers import REPO, production_env
+from tests.conftest import REPO
+from tests.ops.helpers import production_env
+from tests.processes import probe_json
 
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
@@ -50,16 +51,7 @@ class DeployCheckTests:
         assert "security.W008" in result.stderr  # SSL redirect
 
     def test_production_settings_make_cookies_secure(self):
-        result = subprocess.run(
-            [sys.executable, "-c", PROBE],
-            cwd=REPO,
-            env=production_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        s = json.loads(result.stdout.strip().splitlines()[-1])
+        s = probe_json(PROBE, production_env(), timeout=60)
         assert s["DEBUG"] is False
         assert s["SESSION_COOKIE_SECURE"] is True
         assert s["SESSION_COOKIE_HTTPONLY"] is True

@@ -12,7 +12,8 @@ import pytest
 import redis
 from django.test import override_settings
 
-from tests.ops.helpers import REPO, closed_port_url, production_env
+from tests.conftest import REPO
+from tests.ops.helpers import closed_port_url, production_env
 
 BROKER_URL = "redis://127.0.0.1:6379/7"
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.ops.helpers import REPO, production_env
+from tests.conftest import REPO
+from tests.ops.helpers import production_env
 from tests.processes import database_url_for_subprocess
 from workbench.celery import app as celery_app
 

@@ -4,10 +4,7 @@ API keys are nowhere in the database in clear, and the cookies are Secure in pro
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
 import pytest
 from django.conf import settings
@@ -17,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import REPO
+from tests.processes import probe_json
 from workbench.services import token_create
 
 pytestmark = pytest.mark.django_db
@@ -119,16 +117,8 @@ def production_settings(*names: str) -> dict[str, object]:
         "out['hash'] = make_password('correct horse battery staple'); "
         "print(json.dumps(out))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = probe_json(probe, env)
+    return result
 
 
 class ProductionSettingsTests:
