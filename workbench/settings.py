@@ -309,11 +309,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
     # Connecting to send a task: bounded like publishing (see above).
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-    "socket_connect_timeout": envfloat("CELERY_BROKER_CONNECTION_TIMEOUT", 2.0),
+    **CELERY_TASK_PUBLISH_RETRY_POLICY,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
 }
 # The sweep (Celery beat; run `celery -A workbench beat`) re-sends work a lost message or a dead
 # worker left behind: articles pending, fetching or extracting, lookup runs queued or running,
